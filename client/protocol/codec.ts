@@ -63,7 +63,13 @@ export function defaultStruct(fields: Fields): any {
 function isDefault(def: FieldDef, v: any): boolean {
   if (v === undefined) return true;
   if (def.kind === 'array') return 'default' in def ? v === def.default : Array.isArray(v) && v.length === 0;
-  if (def.kind === 'struct') return 'default' in def ? v === def.default : false;
+  if (def.kind === 'struct') {
+    if ('default' in def) return v === def.default;
+    // as Java compares with `new Struct()`: a struct is at its default when every field is
+    if (v === null) return false;
+    for (const name in def.fields!) if (!isDefault(def.fields![name]!, v[name])) return false;
+    return true;
+  }
   const d = defaultValue(def);
   if (Buffer.isBuffer(d)) return v !== null && v.length === 0;
   return v === d;
@@ -199,7 +205,8 @@ export function compileStruct(fields: Fields, version: number, flexible: boolean
     if (value === null || value === undefined) value = {};
     for (let i = 0; i < absent.length; i++) {
       const a = absent[i]!;
-      if (!a.def.ignorable && !isDefault(a.def, value[a.name])) {
+      const v = value[a.name];
+      if (v !== null && !a.def.ignorable && !isDefault(a.def, v)) {
         throw new ProtocolEncodeError(`field ${a.name} does not exist in version ${version} and is not ignorable`, 'UNSUPPORTED_VERSION');
       }
     }

@@ -1,6 +1,6 @@
 /**
- * DescribeConfigs (key 32): read the configuration of topics, brokers or broker loggers — all keys, or
- * the listed ones; v0-4, flexible from v4.
+ * DescribeConfigs (key 32): read the configuration of resources (topics, brokers, broker loggers,
+ * client-metrics subscriptions) — every key, or only the listed ones; v0-4, flexible from v4.
  * v1 lets the client ask for synonyms (the same setting at other levels: topic override, dynamic
  * broker, static broker, default), and each config reports its source instead of v0's isDefault flag;
  * from v2 a broker answers before throttling on a quota violation; v3 can return each config's data
