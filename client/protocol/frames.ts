@@ -40,13 +40,28 @@ function codecFor(apiKey: number, apiVersion: number): ApiCodec {
  * @param body the request value (fields absent = defaults)
  */
 export function encodeRequest(header: RequestHeader, body: object): Buffer {
+  return Buffer.concat(encodeRequestChunks(header, body));
+}
+
+/**
+ * As encodeRequest, but as a list of Buffers to write in order: record batches of ≥ 4 KiB in
+ * `records` fields are referenced, not copied (Writer zero-copy mode).
+ */
+export function encodeRequestChunks(header: RequestHeader, body: object): Buffer[] {
   const codec = codecFor(header.apiKey, header.apiVersion);
-  const w = new Writer(512);
+  const w = new Writer(512, true);
   w.int32(0);
   writeRequestHeader(w, header, requestHeaderVersion(header.apiKey, header.apiVersion, codec.isFlexible(header.apiVersion)));
   codec.request(header.apiVersion).encode(w, body);
-  w.buf.writeInt32BE(w.pos - 4, 0);
-  return w.finish();
+  return sized(w);
+}
+
+/** End a zero-copy writer whose first 4 bytes are the frame size, and fill the size in. */
+function sized(w: Writer): Buffer[] {
+  const total = w.length;
+  const chunks = w.finishChunks();
+  chunks[0]!.writeInt32BE(total - 4, 0);
+  return chunks;
 }
 
 /** A decoded request: header, API codec and body. */
@@ -76,17 +91,24 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
  * For ApiVersions with errorCode UNSUPPORTED_VERSION the body is written as v0 (KIP-511).
  */
 export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer {
+  return Buffer.concat(encodeResponseChunks(apiKey, apiVersion, correlationId, body));
+}
+
+/**
+ * As encodeResponse, but as a list of Buffers to write in order: record data of ≥ 4 KiB (a Fetch
+ * answer's byte ranges read from the log) is referenced, not copied (Writer zero-copy mode).
+ */
+export function encodeResponseChunks(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer[] {
   const codec = apiByKey(apiKey);
   if (!codec) throw new UnsupportedApiError(`unknown API key ${apiKey}`);
   let bodyVersion = apiVersion;
   if (apiKey === API_VERSIONS_KEY && (body as { errorCode?: number }).errorCode === UNSUPPORTED_VERSION) bodyVersion = 0;
   else if (!codec.supports(apiVersion)) codecFor(apiKey, apiVersion);
-  const w = new Writer(512);
+  const w = new Writer(512, true);
   w.int32(0);
   writeResponseHeader(w, correlationId, responseHeaderVersion(apiKey, codec.isFlexible(apiVersion)));
   codec.response(bodyVersion).encode(w, body);
-  w.buf.writeInt32BE(w.pos - 4, 0);
-  return w.finish();
+  return sized(w);
 }
 
 /**

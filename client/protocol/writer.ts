@@ -12,30 +12,63 @@ import { ProtocolEncodeError } from '../errors.js';
 
 const TWO_32 = 4294967296;
 
+/** Raw byte runs at least this long are kept by reference in zero-copy mode (see Writer.raw). */
+export const ZERO_COPY_MIN_BYTES = 4096;
+
 export class Writer {
   buf: Buffer;
   pos: number;
+  /** Zero-copy mode: finished pieces (own bytes and referenced buffers), in order. */
+  private chunks: Buffer[] | null = null;
+  private chunkBytes = 0;
 
-  /** @param initialSize first allocation in bytes; the buffer doubles as needed. */
-  constructor(initialSize = 256) {
+  /**
+   * @param initialSize first allocation in bytes; the buffer doubles as needed.
+   * @param zeroCopy when true, `raw` keeps runs of ≥ ZERO_COPY_MIN_BYTES (e.g. record batches read
+   *   from a log segment) by reference instead of copying them; read the result with `finishChunks`.
+   */
+  constructor(initialSize = 256, zeroCopy = false) {
     this.buf = Buffer.allocUnsafe(initialSize);
     this.pos = 0;
+    if (zeroCopy) this.chunks = [];
+  }
+
+  /** Total bytes written so far, including referenced buffers. */
+  get length(): number {
+    return this.chunkBytes + this.pos;
   }
 
   /** Make room for `n` more bytes. */
   ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 256);
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
 
-  /** The bytes written so far (a view of the internal buffer). */
+  /** The bytes written so far as one Buffer (a view of the internal buffer; a concatenation in zero-copy mode). */
   finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    if (this.chunks === null || this.chunks.length === 0) return this.buf.subarray(0, this.pos);
+    return Buffer.concat(this.finishChunks(), this.length);
+  }
+
+  /**
+   * The bytes written so far as a list of Buffers to write in order (for `socket.writev`-style
+   * output without copying referenced record data). Ends the writer.
+   */
+  finishChunks(): Buffer[] {
+    const own = this.buf.subarray(0, this.pos);
+    if (this.chunks === null) return [own];
+    const out = this.chunks;
+    if (own.length > 0) out.push(own);
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.buf = Buffer.allocUnsafe(0);
+    this.pos = 0;
+    return out;
   }
 
   int8(v: number): this {
@@ -153,6 +186,17 @@ export class Writer {
 
   /** Raw bytes, unframed. */
   raw(b: Uint8Array): this {
+    if (this.chunks !== null && b.length >= ZERO_COPY_MIN_BYTES) {
+      if (this.pos > 0) {
+        this.chunks.push(this.buf.subarray(0, this.pos));
+        this.chunkBytes += this.pos;
+        this.buf = this.buf.subarray(this.pos);
+        this.pos = 0;
+      }
+      this.chunks.push(Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length));
+      this.chunkBytes += b.length;
+      return this;
+    }
     this.ensure(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;

@@ -122,3 +122,30 @@ describe('registry', () => {
     expect(apiByKey(9999)).toBeUndefined();
   });
 });
+
+describe('zero-copy frames', () => {
+  it('reference large record data instead of copying it, and agree with the copying encoder', async () => {
+    const { encodeResponseChunks, encodeRequestChunks } = await import('../../client/protocol/frames.js');
+    const records = Buffer.alloc(64 * 1024, 7);
+    const body = {
+      responses: [{ topic: 't', partitions: [{ partitionIndex: 0, highWatermark: 10, lastStableOffset: 10, logStartOffset: 0, records }] }],
+    };
+    const chunks = encodeResponseChunks(1, 4, 9, body);
+    expect(chunks.some((c) => c === records)).toBe(true);
+    const joined = Buffer.concat(chunks);
+    expect(joined.readInt32BE(0)).toBe(joined.length - 4);
+    expect(joined.equals(encodeResponse(1, 4, 9, body))).toBe(true);
+    const d = decodeResponse(joined.subarray(4), 1, 4);
+    expect(d.body.responses[0].partitions[0].records.equals(records)).toBe(true);
+    const small = { responses: [{ topic: 't', partitions: [{ partitionIndex: 0, records: Buffer.alloc(10) }] }] };
+    expect(encodeResponseChunks(1, 4, 9, small)).toHaveLength(1);
+    const req = encodeRequestChunks(
+      { apiKey: 0, apiVersion: 9, correlationId: 3, clientId: 'c' },
+      { acks: -1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] },
+    );
+    expect(req.some((c) => c === records)).toBe(true);
+    const jr = Buffer.concat(req);
+    expect(jr.readInt32BE(0)).toBe(jr.length - 4);
+    expect(decodeRequest(jr.subarray(4)).body.topicData[0].partitionData[0].records.equals(records)).toBe(true);
+  });
+});
