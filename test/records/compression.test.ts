@@ -211,6 +211,95 @@ describe('lz4 frames', () => {
     badOffset[12] = 0x05;
     await expectCorrupt(() => lz4DecompressSync(badOffset, MAX), 'CORRUPT_MESSAGE');
   });
+  it('lz4-napi errors are CORRUPT_MESSAGE with the native error as cause, sync and async', async () => {
+    const c = lz4CompressSync(data.subarray(0, 100_000));
+    const badOffset = Buffer.from(c);
+    badOffset[11] = 0x00;
+    badOffset[12] = 0x05;
+    expect((await expectCorrupt(() => lz4DecompressSync(badOffset, MAX), 'CORRUPT_MESSAGE')).cause).toBeInstanceOf(Error);
+    expect(badOffset.length).toBeGreaterThanOrEqual(16 * 1024); // the async path uses the threadpool
+    expect((await expectCorrupt(() => decompress(3, badOffset, MAX), 'CORRUPT_MESSAGE')).cause).toBeInstanceOf(Error);
+  });
+  it('concatenated frames and skippable frames anywhere (lz4-napi alone decodes only the first frame)', async () => {
+    const a = lz4CompressSync(data.subarray(0, 100_000));
+    const b = execFileSync('lz4', ['-q', '-c', '-B4', '-BD', '--content-size'], { input: data.subarray(100_000, 300_000) });
+    const skip = Buffer.alloc(13);
+    skip.writeUInt32LE(0x184d2a5f, 0);
+    skip.writeUInt32LE(5, 4);
+    const all = Buffer.concat([skip, a, skip, b, skip]);
+    expect(lz4DecompressSync(all, MAX).equals(data.subarray(0, 300_000))).toBe(true);
+    expect((await decompress(3, all, MAX)).equals(data.subarray(0, 300_000))).toBe(true);
+    expect(lz4DecompressSync(Buffer.concat([a, a]), MAX).equals(Buffer.concat([data.subarray(0, 100_000), data.subarray(0, 100_000)]))).toBe(true);
+    // the limit applies to the sum of the frames, exactly
+    expect(lz4DecompressSync(Buffer.concat([a, b]), 300_000).length).toBe(300_000);
+    await expectCorrupt(() => lz4DecompressSync(Buffer.concat([a, b]), 299_999), 'MESSAGE_TOO_LARGE');
+    await expectCorrupt(() => decompress(3, Buffer.concat([a, b]), 299_999), 'MESSAGE_TOO_LARGE');
+    // whatever follows the last frame must be a frame
+    await expectCorrupt(() => lz4DecompressSync(Buffer.concat([a, Buffer.from('garbage!')]), MAX), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => lz4DecompressSync(Buffer.concat([a, Buffer.from([0, 0])]), MAX), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => lz4DecompressSync(Buffer.concat([a, b.subarray(0, b.length - 1)]), MAX), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => lz4DecompressSync(skip, MAX), 'CORRUPT_MESSAGE');
+    // the legacy frame format (magic 0x184C2102) is not Kafka's: refused
+    const legacyFormat = execFileSync('lz4', ['-q', '-c', '-l'], { input: data.subarray(0, 1000) });
+    expect(legacyFormat.readUInt32LE(0)).toBe(0x184c2102);
+    await expectCorrupt(() => lz4DecompressSync(legacyFormat, MAX), 'CORRUPT_MESSAGE');
+  });
+  it('block checksums are not verified (npm lz4 0.6.5 writes wrong ones), the content checksum is', async () => {
+    const input = data.subarray(0, 200_000);
+    const c = execFileSync('lz4', ['-q', '-c', '-B4', '-BX'], { input }); // block and content checksums
+    expect(c[4]! & 0x14).toBe(0x14);
+    const badBlockSum = Buffer.from(c);
+    const first = badBlockSum.readUInt32LE(7) & 0x7fffffff;
+    badBlockSum[11 + first] ^= 0xff; // first block's checksum
+    expect(lz4DecompressSync(badBlockSum, MAX).equals(input)).toBe(true);
+    expect((await decompress(3, badBlockSum, MAX)).equals(input)).toBe(true);
+    const badContentSum = Buffer.from(c);
+    badContentSum[badContentSum.length - 1] ^= 0xff;
+    await expectCorrupt(() => lz4DecompressSync(badContentSum, MAX), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => decompress(3, badContentSum, MAX), 'CORRUPT_MESSAGE');
+  });
+  it('KAFKA-1493 patch-up works with block checksums, several frames and the async path', async () => {
+    const broken = (frame: Buffer): Buffer => {
+      const f = Buffer.from(frame);
+      const hc = f[4]! & 0x08 ? 14 : 6;
+      f[hc] = (xxhash32(f, 0, hc) >>> 8) & 0xff;
+      return f;
+    };
+    const input = data.subarray(0, 200_000);
+    const x = broken(execFileSync('lz4', ['-q', '-c', '-B4', '-BX', '--content-size'], { input }));
+    const y = broken(lz4CompressSync(input));
+    const both = Buffer.concat([x, y]);
+    await expectCorrupt(() => lz4DecompressSync(both, MAX), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => decompress(3, both, MAX), 'CORRUPT_MESSAGE');
+    expect(lz4DecompressSync(both, MAX, true).equals(Buffer.concat([input, input]))).toBe(true);
+    expect((await decompress(3, both, MAX, { legacyLz4Checksum: true })).equals(Buffer.concat([input, input]))).toBe(true);
+    expect(x.readUInt32LE(0)).toBe(0x184d2204); // the input is not modified
+    expect(lz4DecompressSync(x, MAX, true).equals(input)).toBe(true);
+  });
+  it('a block decoding past its maximum block size is CORRUPT_MESSAGE, or MESSAGE_TOO_LARGE when the limit is tighter', async () => {
+    // one block in a 64 KiB-block frame: literal 'a', then a match of 69,999 bytes at offset 1, then 5 literals
+    const seq = [0x1f, 0x61, 0x01, 0x00];
+    let ml = 69_999 - 4 - 15;
+    for (; ml >= 255; ml -= 255) seq.push(255);
+    seq.push(ml, 0x50, 1, 2, 3, 4, 5);
+    const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0]);
+    header[6] = (xxhash32(header, 4, 6) >>> 8) & 0xff;
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(seq.length);
+    const frame = Buffer.concat([header, size, Buffer.from(seq), Buffer.alloc(4)]);
+    await expectCorrupt(() => lz4DecompressSync(frame, MAX), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => lz4DecompressSync(frame, 200_000), 'CORRUPT_MESSAGE');
+    await expectCorrupt(() => lz4DecompressSync(frame, 60_000), 'MESSAGE_TOO_LARGE');
+  });
+  it('size guard before decoding: a declared content size does not lower the bound (lz4-napi checks it only at the end)', async () => {
+    const lying = withContentSize(lz4CompressSync(Buffer.alloc(20_000_000)), 10);
+    await expectCorrupt(() => lz4DecompressSync(lying, 1_000_000), 'MESSAGE_TOO_LARGE');
+    await expectCorrupt(() => decompress(3, lying, 1_000_000), 'MESSAGE_TOO_LARGE');
+    await expectCorrupt(() => lz4DecompressSync(lying, MAX), 'CORRUPT_MESSAGE');
+    const zeros = lz4CompressSync(Buffer.alloc(20_000_000));
+    expect((await decompress(3, zeros, 20_000_000)).length).toBe(20_000_000);
+    await expectCorrupt(() => decompress(3, zeros, 19_999_999), 'MESSAGE_TOO_LARGE');
+  });
 });
 
 describe('zstd', () => {

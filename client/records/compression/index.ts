@@ -1,26 +1,26 @@
 /**
  * Codec dispatch for record batches (attributes bits 0-2, Kafka's `CompressionType`):
- * 0 none, 1 gzip (node:zlib), 2 snappy (`snappy`, xerial or raw framing), 3 lz4 (LZ4 frame; `lz4-napi`
- * to compress, our bounded decoder to decompress), 4 zstd (`@mongodb-js/zstd`, async only).
+ * 0 none, 1 gzip (node:zlib), 2 snappy (`snappy`, xerial or raw framing), 3 lz4 (LZ4 frame, `lz4-napi`
+ * both ways, behind our frame-header walk and size bound), 4 zstd (`@mongodb-js/zstd`, async only).
  *
  * API choice: zstd is inherently async here, so `compress`/`decompress` (async) handle every codec and
  * `compressSync`/`decompressSync` handle none/gzip/snappy/lz4 and raise SyncCodecUnavailableError for
  * zstd. The async functions run gzip/snappy/lz4 compression inline when the input is below
  * ASYNC_THRESHOLD (64 KiB, where a threadpool hop costs more than it saves) and on the libuv threadpool
- * above it; gzip/snappy decompression go to the threadpool from 16 KiB of compressed input; lz4
- * decompression is our JS decoder and always inline; zstd always uses the threadpool. Every decompressor takes `maxBytes` and raises CorruptRecordError MESSAGE_TOO_LARGE rather
- * than allocate past it; codec ids 5-7 raise UNSUPPORTED_COMPRESSION_TYPE.
+ * above it; gzip/snappy/lz4 decompression go to the threadpool from 16 KiB of compressed input; zstd
+ * always uses the threadpool. Every decompressor takes `maxBytes` and raises CorruptRecordError
+ * MESSAGE_TOO_LARGE rather than allocate past it; codec ids 5-7 raise UNSUPPORTED_COMPRESSION_TYPE.
  */
 import { Compression, compressionName, type CompressionCode } from '../constants.js';
 import { SyncCodecUnavailableError, unsupportedCompression } from '../errors.js';
 import { gzipCompress, gzipCompressSync, gzipDecompress, gzipDecompressSync } from './gzip.js';
-import { lz4Compress, lz4CompressSync, lz4DecompressSync } from './lz4.js';
+import { lz4Compress, lz4CompressSync, lz4Decompress, lz4DecompressSync } from './lz4.js';
 import { snappyCompress, snappyCompressSync, snappyDecompress, snappyDecompressSync } from './snappy.js';
 import { zstdCompress, zstdDecompress } from './zstd.js';
 
 export { gzipCompress, gzipCompressSync, gzipDecompress, gzipDecompressSync, GZIP_DEFAULT_LEVEL } from './gzip.js';
 export { isXerialFramed, snappyCompress, snappyCompressSync, snappyDecompress, snappyDecompressSync, XERIAL_MAGIC } from './snappy.js';
-export { lz4Compress, lz4CompressSync, lz4DecompressSync } from './lz4.js';
+export { lz4Compress, lz4CompressSync, lz4Decompress, lz4DecompressSync } from './lz4.js';
 export { zstdCompress, zstdDecompress, zstdDecompressedBound, ZSTD_DEFAULT_LEVEL } from './zstd.js';
 export { xxhash32 } from './xxhash32.js';
 
@@ -101,9 +101,8 @@ export function decompressSync(codec: number, data: Uint8Array, maxBytes: number
 export async function decompress(codec: number, data: Uint8Array, maxBytes: number, options?: DecompressOptions): Promise<Buffer> {
   checkCode(codec);
   if (codec === Compression.ZSTD) return zstdDecompress(data, maxBytes);
-  if (data.length < ASYNC_THRESHOLD / 4 || codec === Compression.NONE || codec === Compression.LZ4) {
-    return decompressSync(codec, data, maxBytes, options);
-  }
+  if (data.length < ASYNC_THRESHOLD / 4 || codec === Compression.NONE) return decompressSync(codec, data, maxBytes, options);
   if (codec === Compression.GZIP) return gzipDecompress(data, maxBytes);
-  return snappyDecompress(data, maxBytes);
+  if (codec === Compression.SNAPPY) return snappyDecompress(data, maxBytes);
+  return lz4Decompress(data, maxBytes, options?.legacyLz4Checksum);
 }

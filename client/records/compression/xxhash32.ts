@@ -1,5 +1,11 @@
 /**
- * xxHash32 (seed 0 by default), used only for the LZ4 frame descriptor checksum ("HC" byte).
+ * xxHash32 (seed 0 by default), used only for the LZ4 frame header checksum ("HC" byte, a hash of the
+ * 2-10 byte frame descriptor). Not a codec and not a checksum of data: lz4-napi (compression/lz4.ts)
+ * does the LZ4 work and verifies the HC itself. lz4.ts needs this hash to recognise KAFKA-1493's
+ * "broken" HC of magic 0 messages (computed over magic + descriptor) and patch in the correct byte
+ * before handing such a frame to lz4-napi, and to recompute the HC when it copies a frame without its
+ * block checksums. That is a one-byte header-checksum fix-up, not a codec, so it stays our own code
+ * (checked against the spec's test vectors in test/records/compression.test.ts).
  * Source: the xxHash specification (`doc/xxhash_spec.md` of Cyan4973/xxHash), as the LZ4 frame format
  * references it.
  */
