@@ -11,6 +11,11 @@ import { Reader } from './reader.js';
 import { inRange, parseRange, type ApiDeclaration, type Fields, type Input, type Value } from './schema.js';
 import { Writer } from './writer.js';
 
+/**
+ * Codecs of one API: `request(v)` / `response(v)` give the compiled body codec of version `v`;
+ * `encodeRequest`/`decodeRequest`/`encodeResponse`/`decodeResponse` work on bodies (no header, no size).
+ * Errors: UnsupportedApiError for a version outside `minVersion..maxVersion`.
+ */
 export class ApiCodec<Req extends Fields = Fields, Res extends Fields = Fields> {
   /** API key, e.g. 0 for Produce. */
   readonly key: number;

@@ -16,6 +16,10 @@ import { ProtocolDecodeError } from '../errors.js';
 
 const TWO_32 = 4294967296;
 
+/**
+ * A bounds-checked cursor over `buf[pos, end)`. Every method reads one primitive and advances `pos`;
+ * byte views (`raw`, `bytes`...) are zero-copy subarrays of `buf`. Errors: ProtocolDecodeError.
+ */
 export class Reader {
   /** Current position (absolute, in bytes). */
   pos: number;

@@ -15,6 +15,10 @@ const TWO_32 = 4294967296;
 /** Raw byte runs at least this long are kept by reference in zero-copy mode (see Writer.raw). */
 export const ZERO_COPY_MIN_BYTES = 4096;
 
+/**
+ * A growable output buffer. Every method writes one primitive at `pos` and returns `this`; `finish()`
+ * gives the bytes, `finishChunks()` the pieces in zero-copy mode. Errors: ProtocolEncodeError.
+ */
 export class Writer {
   buf: Buffer;
   pos: number;
