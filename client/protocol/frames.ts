@@ -40,7 +40,7 @@ function codecFor(apiKey: number, apiVersion: number): ApiCodec {
  * @param body the request value (fields absent = defaults)
  */
 export function encodeRequest(header: RequestHeader, body: object): Buffer {
-  return Buffer.concat(encodeRequestChunks(header, body));
+  return writeRequest(header, body, false).finish();
 }
 
 /**
@@ -48,20 +48,17 @@ export function encodeRequest(header: RequestHeader, body: object): Buffer {
  * `records` fields are referenced, not copied (Writer zero-copy mode).
  */
 export function encodeRequestChunks(header: RequestHeader, body: object): Buffer[] {
+  return writeRequest(header, body, true).finishChunks();
+}
+
+/** Write a whole request frame, its int32 size filled in. */
+function writeRequest(header: RequestHeader, body: object, zeroCopy: boolean): Writer {
   const codec = codecFor(header.apiKey, header.apiVersion);
-  const w = new Writer(512, true);
+  const w = new Writer(512, zeroCopy);
   w.int32(0);
   writeRequestHeader(w, header, requestHeaderVersion(header.apiKey, header.apiVersion, codec.isFlexible(header.apiVersion)));
   codec.request(header.apiVersion).encode(w, body);
-  return sized(w);
-}
-
-/** End a zero-copy writer whose first 4 bytes are the frame size, and fill the size in. */
-function sized(w: Writer): Buffer[] {
-  const total = w.length;
-  const chunks = w.finishChunks();
-  chunks[0]!.writeInt32BE(total - 4, 0);
-  return chunks;
+  return w.patchSizePrefix();
 }
 
 /** A decoded request: header, API codec and body. */
@@ -91,7 +88,7 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
  * For ApiVersions with errorCode UNSUPPORTED_VERSION the body is written as v0 (KIP-511).
  */
 export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer {
-  return Buffer.concat(encodeResponseChunks(apiKey, apiVersion, correlationId, body));
+  return writeResponse(apiKey, apiVersion, correlationId, body, false).finish();
 }
 
 /**
@@ -99,16 +96,21 @@ export function encodeResponse(apiKey: number, apiVersion: number, correlationId
  * answer's byte ranges read from the log) is referenced, not copied (Writer zero-copy mode).
  */
 export function encodeResponseChunks(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer[] {
+  return writeResponse(apiKey, apiVersion, correlationId, body, true).finishChunks();
+}
+
+/** Write a whole response frame, its int32 size filled in. */
+function writeResponse(apiKey: number, apiVersion: number, correlationId: number, body: object, zeroCopy: boolean): Writer {
   const codec = apiByKey(apiKey);
   if (!codec) throw new UnsupportedApiError(`unknown API key ${apiKey}`);
   let bodyVersion = apiVersion;
   if (apiKey === API_VERSIONS_KEY && (body as { errorCode?: number }).errorCode === UNSUPPORTED_VERSION) bodyVersion = 0;
   else if (!codec.supports(apiVersion)) codecFor(apiKey, apiVersion);
-  const w = new Writer(512, true);
+  const w = new Writer(512, zeroCopy);
   w.int32(0);
   writeResponseHeader(w, correlationId, responseHeaderVersion(apiKey, codec.isFlexible(apiVersion)));
   codec.response(bodyVersion).encode(w, body);
-  return sized(w);
+  return w.patchSizePrefix();
 }
 
 /**

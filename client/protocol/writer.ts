@@ -60,6 +60,16 @@ export class Writer {
   }
 
   /**
+   * Fill the first 4 bytes (reserved with `int32(0)` before anything else) with the length of what
+   * follows them: the size prefix of a Kafka frame. Returns `this`.
+   */
+  patchSizePrefix(): this {
+    const first = this.chunks !== null && this.chunks.length > 0 ? this.chunks[0]! : this.buf;
+    first.writeInt32BE(this.length - 4, 0);
+    return this;
+  }
+
+  /**
    * The bytes written so far as a list of Buffers to write in order (for `socket.writev`-style
    * output without copying referenced record data). Ends the writer.
    */

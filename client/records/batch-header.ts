@@ -175,19 +175,20 @@ export function setMaxTimestamp(buf: Buffer, pos: number, timestampType: 0 | 1, 
   buf.writeUInt32BE(computeBatchCrc(buf, pos, size), pos + CRC_OFFSET);
 }
 
-/** The fields of a v2 header to write (all numbers; see RecordBatchHeader for meanings). */
-export interface HeaderFields {
-  baseOffset: number;
-  partitionLeaderEpoch: number;
-  attributes: number;
-  lastOffsetDelta: number;
-  baseTimestamp: number;
-  maxTimestamp: number;
-  producerId: number;
-  producerEpoch: number;
-  baseSequence: number;
-  recordCount: number;
-}
+/** The fields of a v2 header to write (see RecordBatchHeader for their meanings and units). */
+export type HeaderFields = Pick<
+  RecordBatchHeader,
+  | 'baseOffset'
+  | 'partitionLeaderEpoch'
+  | 'attributes'
+  | 'lastOffsetDelta'
+  | 'baseTimestamp'
+  | 'maxTimestamp'
+  | 'producerId'
+  | 'producerEpoch'
+  | 'baseSequence'
+  | 'recordCount'
+>;
 
 /**
  * Write a v2 header at `pos` for a batch of `size` bytes whose records are already in place after it,

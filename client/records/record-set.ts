@@ -127,44 +127,54 @@ function legacyOrRefuse(buf: Buffer, pos: number, size: number, magic: number, o
 }
 
 /**
+ * Walk the complete entries of a records buffer: yields each entry's position, size and magic, and
+ * returns the bytes of a trailing partial entry (CORRUPT_MESSAGE instead when `allowPartial` is false).
+ */
+function* entries(view: Buffer, options?: DecodeBatchesOptions): Generator<{ pos: number; size: number; magic: number }, number> {
+  const end = view.length;
+  let pos = options?.start ?? 0;
+  while (pos < end) {
+    const size = nextEntrySize(view, pos, end, options?.maxBatchBytes);
+    if (size < 0) {
+      if (options?.allowPartial === false) corrupt(`records end in a partial entry at offset ${pos} (${end - pos} bytes)`);
+      return end - pos;
+    }
+    yield { pos, size, magic: view[pos + MAGIC_OFFSET]! };
+    pos += size;
+  }
+  return 0;
+}
+
+function viewOf(buf: Buffer, options?: DecodeBatchesOptions): Buffer {
+  const end = options?.end ?? buf.length;
+  return end === buf.length ? buf : buf.subarray(0, end);
+}
+
+/**
  * Decode every complete entry of a records buffer synchronously, dispatching on the magic byte:
  * v2 batches through decodeRecordBatchSync, magic 0/1 through decodeLegacyEntry. A trailing partial
  * entry is skipped and counted in `partialBytes` (unless `allowPartial` is false).
  * Errors: as scanBatches, decodeRecordBatchSync (including SyncCodecUnavailableError for zstd) and decodeLegacyEntry.
  */
 export function decodeBatchesSync(buf: Buffer, options?: DecodeBatchesOptions): DecodedBatches {
-  const end = options?.end ?? buf.length;
-  const view = end === buf.length ? buf : buf.subarray(0, end);
+  const view = viewOf(buf, options);
   const batches: AnyRecordBatch[] = [];
-  let pos = options?.start ?? 0;
-  while (pos < end) {
-    const size = nextEntrySize(view, pos, end, options?.maxBatchBytes);
-    if (size < 0) {
-      if (options?.allowPartial === false) corrupt(`records end in a partial entry at offset ${pos} (${end - pos} bytes)`);
-      return { batches, partialBytes: end - pos };
-    }
-    const magic = view[pos + MAGIC_OFFSET]!;
+  const walk = entries(view, options);
+  for (let e = walk.next(); ; e = walk.next()) {
+    if (e.done) return { batches, partialBytes: e.value };
+    const { pos, size, magic } = e.value;
     batches.push(magic === MAGIC_V2 ? decodeRecordBatchSync(view, pos, options) : legacyOrRefuse(view, pos, size, magic, options));
-    pos += size;
   }
-  return { batches, partialBytes: 0 };
 }
 
 /** As decodeBatchesSync, for every codec (zstd included). */
 export async function decodeBatches(buf: Buffer, options?: DecodeBatchesOptions): Promise<DecodedBatches> {
-  const end = options?.end ?? buf.length;
-  const view = end === buf.length ? buf : buf.subarray(0, end);
+  const view = viewOf(buf, options);
   const batches: AnyRecordBatch[] = [];
-  let pos = options?.start ?? 0;
-  while (pos < end) {
-    const size = nextEntrySize(view, pos, end, options?.maxBatchBytes);
-    if (size < 0) {
-      if (options?.allowPartial === false) corrupt(`records end in a partial entry at offset ${pos} (${end - pos} bytes)`);
-      return { batches, partialBytes: end - pos };
-    }
-    const magic = view[pos + MAGIC_OFFSET]!;
+  const walk = entries(view, options);
+  for (let e = walk.next(); ; e = walk.next()) {
+    if (e.done) return { batches, partialBytes: e.value };
+    const { pos, size, magic } = e.value;
     batches.push(magic === MAGIC_V2 ? await decodeRecordBatch(view, pos, options) : legacyOrRefuse(view, pos, size, magic, options));
-    pos += size;
   }
-  return { batches, partialBytes: 0 };
 }

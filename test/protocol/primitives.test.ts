@@ -186,3 +186,34 @@ describe('strings, bytes, arrays', () => {
     for (let i = 0; i < 1000; i++) expect(r.int32()).toBe(i);
   });
 });
+
+describe('zero-copy writer', () => {
+  it('keeps large runs by reference, survives an exactly full buffer, and fills the size prefix', () => {
+    const big = Buffer.alloc(8192, 5);
+    const w = new Writer(8, true);
+    w.int32(0).int32(7); // own buffer now exactly full (8 of 8 bytes)
+    w.raw(big); // pushes the full own buffer, leaving an empty one behind
+    w.int16(3).raw(Buffer.from([1, 2])); // must grow from an empty buffer
+    w.patchSizePrefix();
+    expect(w.length).toBe(8 + 8192 + 4);
+    const chunks = w.finishChunks();
+    expect(chunks).toHaveLength(3);
+    expect(chunks[1]).toBe(big);
+    const all = Buffer.concat(chunks);
+    expect(all.readInt32BE(0)).toBe(all.length - 4);
+    expect(all.readInt32BE(4)).toBe(7);
+    expect(all.subarray(8 + 8192).toString('hex')).toBe('00030102');
+  });
+
+  it('copies runs below the threshold, and copies everything without zero-copy mode', () => {
+    const small = Buffer.alloc(100, 1);
+    const w = new Writer(16, true);
+    w.raw(small);
+    expect(w.finishChunks()).toHaveLength(1);
+    const plain = new Writer(16);
+    plain.int32(0).raw(Buffer.alloc(10_000, 2)).patchSizePrefix();
+    const out = plain.finish();
+    expect(out.readInt32BE(0)).toBe(10_000);
+    expect(plain.finishChunks()).toHaveLength(1);
+  });
+});
