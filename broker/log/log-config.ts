@@ -1,0 +1,217 @@
+/**
+ * Per-topic log configuration (Kafka's `LogConfig`), declared once as data: each topic key with its
+ * type, default, the broker keys that set the default (`log.retention.hours` → `retention.ms`, ...)
+ * and its validation. Values are numbers in the units of the key's name (ms, bytes); Kafka's
+ * Long.MAX_VALUE ("never") is held as {@link LONG_MAX} (Number.MAX_SAFE_INTEGER) and shown as
+ * 9223372036854775807.
+ *
+ * Source: Kafka 3.8.0 `storage/.../log/LogConfig.java`, `server-common/.../ServerLogConfigs.java`,
+ * `core/.../KafkaConfig.scala` (`logRetentionTimeMillis`, `logRollTimeMillis`).
+ *
+ * One deliberate difference from Kafka's defaults: `flush.ms` (`log.flush.interval.ms`) is 1000, not
+ * Long.MAX. Kafka leaves flushing to the OS because replicas protect acknowledged writes; a single
+ * broker has none. Every append is written to the file (the page cache) before it is acknowledged, which
+ * survives a process crash (kill -9) whatever this setting; the periodic fdatasync bounds what a power
+ * loss or kernel crash can take to the last second. See broker/README.md "Durability".
+ */
+import { KafkaProtocolError } from '../../client/errors.js';
+
+/** Kafka's Long.MAX_VALUE as used by "never" defaults, clamped to the largest safe JS integer. */
+export const LONG_MAX = Number.MAX_SAFE_INTEGER;
+const LONG_MAX_TEXT = '9223372036854775807';
+
+/** Config error: INVALID_CONFIG (40), naming the key. Stable code KTS_ERR_INVALID_CONFIG. */
+export class InvalidConfigError extends KafkaProtocolError {
+  readonly key: string;
+  constructor(key: string, value: unknown, reason: string) {
+    super('INVALID_CONFIG', `Invalid value ${String(value)} for configuration ${key}: ${reason}`, { code: 'KTS_ERR_INVALID_CONFIG' });
+    this.key = key;
+  }
+}
+
+/** The topic-level keys this storage engine honours, with Kafka's names. */
+export interface LogConfig {
+  /** `delete`, `compact` or both. Compaction is not implemented: `compact` alone only turns time and size retention off (nothing is deleted). */
+  'cleanup.policy': string;
+  /** ms a deleted segment's files wait (renamed `.deleted`) before they are unlinked. */
+  'file.delete.delay.ms': number;
+  /** fdatasync after this many messages (records) appended since the last flush. */
+  'flush.messages': number;
+  /** fdatasync when the oldest unflushed append is this old (ms). kafka-ts default 1000 (Kafka: Long.MAX). */
+  'flush.ms': number;
+  /** Bytes appended between two sparse offset-index entries. */
+  'index.interval.bytes': number;
+  /** Largest record batch accepted, in bytes (batch size including its 12-byte log overhead). */
+  'max.message.bytes': number;
+  /** `CreateTime` (keep the producer's timestamps) or `LogAppendTime` (the broker stamps batches). */
+  'message.timestamp.type': 'CreateTime' | 'LogAppendTime';
+  /** Delete the oldest segments while the partition is larger than this (bytes); -1 = no limit. */
+  'retention.bytes': number;
+  /** Delete segments whose largest record timestamp is older than this (ms); -1 = keep forever. */
+  'retention.ms': number;
+  /** Roll a new segment before the active one would exceed this size (bytes). */
+  'segment.bytes': number;
+  /** Largest offset index (and bounds the time index) of one segment, in bytes; a full index rolls. */
+  'segment.index.bytes': number;
+  /** Largest random jitter (ms) subtracted from segment.ms per segment, to spread rolls. */
+  'segment.jitter.ms': number;
+  /** Roll when the active segment's records span this long (ms), counted from its first batch's timestamp. */
+  'segment.ms': number;
+}
+
+/** A topic config key of LogConfig. */
+export type LogConfigKey = keyof LogConfig;
+
+type Kind = 'int' | 'long' | 'string' | 'list';
+
+/** Declaration of one topic config key. */
+export interface LogConfigDef {
+  key: LogConfigKey;
+  kind: Kind;
+  default: number | string;
+  /** Broker keys setting the default, strongest first, each with the factor to the topic key's unit. */
+  brokerKeys: readonly { key: string; factor: number }[];
+  /** Smallest accepted value (numbers). */
+  min?: number;
+  /** Accepted values (strings; each element for lists). */
+  values?: readonly string[];
+  doc: string;
+}
+
+const INT_MAX = 2147483647;
+const ms = (key: string) => ({ key, factor: 1 });
+
+/** Every topic key with its type, default, broker keys and validation (Kafka 3.8.0 names and defaults). */
+export const LOG_CONFIG_DEFS: readonly LogConfigDef[] = [
+  { key: 'cleanup.policy', kind: 'list', default: 'delete', brokerKeys: [ms('log.cleanup.policy')], values: ['delete', 'compact'], doc: 'Retention policy: delete old segments, or compact (not implemented: keeps everything).' },
+  { key: 'file.delete.delay.ms', kind: 'long', default: 60000, brokerKeys: [ms('log.segment.delete.delay.ms')], min: 0, doc: 'Time before a deleted segment file is removed from the filesystem.' },
+  { key: 'flush.messages', kind: 'long', default: LONG_MAX, brokerKeys: [ms('log.flush.interval.messages')], min: 1, doc: 'Messages appended before the log is fsynced.' },
+  { key: 'flush.ms', kind: 'long', default: 1000, brokerKeys: [ms('log.flush.interval.ms')], min: 0, doc: 'Longest time an appended message waits before the log is fsynced (kafka-ts default 1000; Kafka: never).' },
+  { key: 'index.interval.bytes', kind: 'int', default: 4096, brokerKeys: [ms('log.index.interval.bytes')], min: 0, doc: 'Bytes between two offset index entries.' },
+  { key: 'max.message.bytes', kind: 'int', default: 1048588, brokerKeys: [ms('message.max.bytes')], min: 0, doc: 'Largest record batch size allowed.' },
+  { key: 'message.timestamp.type', kind: 'string', default: 'CreateTime', brokerKeys: [ms('log.message.timestamp.type')], values: ['CreateTime', 'LogAppendTime'], doc: 'Whether record timestamps are the producer\'s or the broker\'s append time.' },
+  { key: 'retention.bytes', kind: 'long', default: -1, brokerKeys: [ms('log.retention.bytes')], doc: 'Largest partition size before old segments are deleted; -1 for no limit.' },
+  {
+    key: 'retention.ms',
+    kind: 'long',
+    default: 604800000,
+    brokerKeys: [ms('log.retention.ms'), { key: 'log.retention.minutes', factor: 60000 }, { key: 'log.retention.hours', factor: 3600000 }],
+    min: -1,
+    doc: 'Longest time a segment is kept, from its largest record timestamp; -1 keeps forever.',
+  },
+  { key: 'segment.bytes', kind: 'int', default: 1073741824, brokerKeys: [ms('log.segment.bytes')], min: 14, doc: 'Segment file size.' },
+  { key: 'segment.index.bytes', kind: 'int', default: 10485760, brokerKeys: [ms('log.index.size.max.bytes')], min: 4, doc: 'Largest offset index size of a segment.' },
+  { key: 'segment.jitter.ms', kind: 'long', default: 0, brokerKeys: [ms('log.roll.jitter.ms'), { key: 'log.roll.jitter.hours', factor: 3600000 }], min: 0, doc: 'Largest random jitter subtracted from segment.ms.' },
+  { key: 'segment.ms', kind: 'long', default: 604800000, brokerKeys: [ms('log.roll.ms'), { key: 'log.roll.hours', factor: 3600000 }], min: 1, doc: 'Time after which a segment is rolled even if not full.' },
+];
+
+const DEFS = new Map(LOG_CONFIG_DEFS.map((d) => [d.key as string, d]));
+
+/** Whether `key` is a topic config key this engine knows. */
+export function isLogConfigKey(key: string): key is LogConfigKey {
+  return DEFS.has(key);
+}
+
+/** The declaration of `key`, or undefined. */
+export function logConfigDef(key: string): LogConfigDef | undefined {
+  return DEFS.get(key);
+}
+
+/** Kafka's built-in defaults (as LOG_CONFIG_DEFS), with kafka-ts's flush.ms. */
+export function defaultLogConfig(): LogConfig {
+  const c: Record<string, number | string> = {};
+  for (const d of LOG_CONFIG_DEFS) c[d.key] = d.default;
+  return c as unknown as LogConfig;
+}
+
+function parseNumber(def: { key: string; kind: Kind; min?: number }, key: string, raw: unknown): number {
+  let n: number;
+  if (typeof raw === 'number') n = raw;
+  else if (typeof raw === 'bigint') n = raw > BigInt(LONG_MAX) ? LONG_MAX : Number(raw);
+  else if (typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw)) {
+    const big = BigInt(raw.trim());
+    const limit = def.kind === 'int' ? BigInt(INT_MAX) : BigInt('9223372036854775807');
+    if (big > limit || big < -limit - 1n) throw new InvalidConfigError(key, raw, `Not a number of type ${def.kind.toUpperCase()}`);
+    n = big > BigInt(LONG_MAX) ? LONG_MAX : big < -BigInt(LONG_MAX) ? -LONG_MAX : Number(big);
+  } else throw new InvalidConfigError(key, raw, `Not a number of type ${def.kind.toUpperCase()}`);
+  if (!Number.isInteger(n)) throw new InvalidConfigError(key, raw, `Not a number of type ${def.kind.toUpperCase()}`);
+  if (def.kind === 'int' && (n > INT_MAX || n < -INT_MAX - 1)) throw new InvalidConfigError(key, raw, 'Not a number of type INT');
+  if (def.min !== undefined && n < def.min) throw new InvalidConfigError(key, raw, `Value must be at least ${def.min}`);
+  return n;
+}
+
+/**
+ * Parse and validate one topic config value (a string from a properties file or a request, or a number).
+ * Errors: InvalidConfigError INVALID_CONFIG (unknown key, wrong type, below the minimum, not an accepted value).
+ */
+export function parseLogConfigValue(key: string, raw: unknown): number | string {
+  const def = DEFS.get(key);
+  if (!def) throw new InvalidConfigError(key, raw, 'Unknown topic config name');
+  if (def.kind === 'int' || def.kind === 'long') return parseNumber(def, key, raw);
+  const text = String(raw).trim();
+  if (def.kind === 'list') {
+    const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (items.length === 0 || items.some((i) => !def.values!.includes(i))) throw new InvalidConfigError(key, raw, `String must be one of: ${def.values!.join(', ')}`);
+    return [...new Set(items)].join(',');
+  }
+  if (def.values && !def.values.includes(text)) throw new InvalidConfigError(key, raw, `String must be one of: ${def.values.join(', ')}`);
+  return text;
+}
+
+/**
+ * The broker-level defaults of every topic key, read from broker properties with Kafka's precedence
+ * (`log.retention.ms` over `.minutes` over `.hours`; `log.roll.ms` over `log.roll.hours`). Keys not set
+ * keep Kafka's defaults (LOG_CONFIG_DEFS). A value of -1 in any retention key means "forever", as in Kafka.
+ * Errors: InvalidConfigError INVALID_CONFIG naming the broker key.
+ */
+export function logConfigFromBrokerProperties(props: Readonly<Record<string, string | number | undefined>>): LogConfig {
+  const c = defaultLogConfig() as unknown as Record<string, number | string>;
+  for (const def of LOG_CONFIG_DEFS) {
+    for (const bk of def.brokerKeys) {
+      const raw = props[bk.key];
+      if (raw === undefined) continue;
+      if (def.kind === 'int' || def.kind === 'long') {
+        const n = parseNumber({ key: bk.key, kind: def.kind, ...(bk.factor === 1 && def.min !== undefined ? { min: def.min } : {}) }, bk.key, raw);
+        const scaled = n < 0 ? n : Math.min(LONG_MAX, n * bk.factor);
+        if (def.min !== undefined && scaled < def.min) throw new InvalidConfigError(bk.key, raw, `Value must be at least ${def.min}`);
+        c[def.key] = def.kind === 'int' && scaled > INT_MAX ? INT_MAX : scaled;
+      } else {
+        try {
+          c[def.key] = parseLogConfigValue(def.key, raw);
+        } catch (e) {
+          if (e instanceof InvalidConfigError) throw new InvalidConfigError(bk.key, raw, e.message.replace(/^.*?: /, ''));
+          throw e;
+        }
+      }
+      break;
+    }
+  }
+  return c as unknown as LogConfig;
+}
+
+/**
+ * A topic's effective config: `base` (the broker defaults) with the topic's overrides applied.
+ * Errors: InvalidConfigError INVALID_CONFIG for an unknown key or a bad value.
+ */
+export function applyTopicOverrides(base: LogConfig, overrides: Readonly<Record<string, string | number>> | undefined): LogConfig {
+  const c = { ...base } as unknown as Record<string, number | string>;
+  if (overrides) for (const [k, v] of Object.entries(overrides)) c[k] = parseLogConfigValue(k, v);
+  return c as unknown as LogConfig;
+}
+
+/** Validate topic overrides, returning them normalised (strings as Kafka shows them). Errors: InvalidConfigError. */
+export function normaliseTopicOverrides(overrides: Readonly<Record<string, string | number>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(overrides)) out[k] = formatLogConfigValue(parseLogConfigValue(k, v));
+  return out;
+}
+
+/** A value as Kafka shows it (LONG_MAX as 9223372036854775807). */
+export function formatLogConfigValue(v: number | string): string {
+  return v === LONG_MAX ? LONG_MAX_TEXT : String(v);
+}
+
+/** Whether `cleanup.policy` includes `delete` (time and size retention apply). */
+export function deletesByRetention(config: LogConfig): boolean {
+  return config['cleanup.policy'].split(',').includes('delete');
+}
