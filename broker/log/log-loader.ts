@@ -42,8 +42,9 @@ export interface LoadedLog {
   segments: LogSegment[];
   logStartOffset: number;
   recoveryPoint: number;
-  /** Segments recovered (CRC-checked, indexes rebuilt). */
+  /** Segments recovered (CRC-checked, indexes rebuilt), and the bytes they held before any cut. */
   recoveredSegments: number;
+  recoveredBytes: number;
   /** Bytes cut from segment files, and whole later segments deleted. */
   truncatedBytes: number;
   deletedSegments: number;
@@ -115,9 +116,11 @@ export function loadLog(params: LoadParams): LoadedLog {
   const { logs } = removeLeftovers(dir);
   let segments = logs.map((base) => LogSegment.open(dir, base, segmentSettings(params.config), now));
   let recovered = 0;
+  let recoveredBytes = 0;
   let truncatedBytes = 0;
   let deleted = 0;
   const recover = (seg: LogSegment, why: string): boolean => {
+    recoveredBytes += seg.size;
     const r = seg.recover();
     recovered++;
     if (r.truncatedBytes > 0) {
@@ -198,5 +201,5 @@ export function loadLog(params: LoadParams): LoadedLog {
   // Make what recovery kept durable, so that the recovery point can be the log end.
   for (const s of segments) s.flushSync();
   const recoveryPoint = segments[segments.length - 1]!.nextOffset;
-  return { segments, logStartOffset, recoveryPoint, recoveredSegments: recovered, truncatedBytes, deletedSegments: deleted };
+  return { segments, logStartOffset, recoveryPoint, recoveredSegments: recovered, recoveredBytes, truncatedBytes, deletedSegments: deleted };
 }
