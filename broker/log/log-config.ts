@@ -126,7 +126,7 @@ export function defaultLogConfig(): LogConfig {
 
 function parseNumber(def: { key: string; kind: Kind; min?: number }, key: string, raw: unknown): number {
   let n: number;
-  if (typeof raw === 'number') n = raw;
+  if (typeof raw === 'number') n = def.kind === 'long' && Math.abs(raw) > LONG_MAX && Number.isFinite(raw) ? Math.sign(raw) * LONG_MAX : raw;
   else if (typeof raw === 'bigint') n = raw > BigInt(LONG_MAX) ? LONG_MAX : Number(raw);
   else if (typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw)) {
     const big = BigInt(raw.trim());
