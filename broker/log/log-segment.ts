@@ -208,9 +208,9 @@ export class LogSegment {
   }
 
   /**
-   * Walk the batch headers from `position`, calling `visit` until it returns false, the valid bytes end,
-   * or a partial batch is met. Framing only (no CRC). Errors: CorruptRecordError CORRUPT_MESSAGE when a
-   * header inside the valid bytes is malformed.
+   * Walk the batch headers from `position`, calling `visit` until it returns false or the valid bytes
+   * end. Framing only (no CRC). Errors: CorruptRecordError CORRUPT_MESSAGE when a header inside the
+   * valid bytes is malformed or a batch runs past them (the valid bytes hold whole batches only).
    */
   walk(position: number, visit: (b: BatchLocation) => boolean, end = this.size): void {
     const fd = this.handle();
@@ -218,7 +218,8 @@ export class LogSegment {
     let winStart = 0;
     let winLen = 0;
     let pos = position;
-    while (pos + RECORD_BATCH_OVERHEAD <= end) {
+    while (pos < end) {
+      if (pos + RECORD_BATCH_OVERHEAD > end) throw new CorruptRecordError(`${this.files.log}: ${end - pos} bytes at position ${pos} are not a whole batch`);
       if (pos < winStart || pos + RECORD_BATCH_OVERHEAD > winStart + winLen) {
         winStart = pos;
         winLen = readFully(fd, win, 0, Math.min(HEADER_WINDOW, end - pos), pos);
@@ -230,7 +231,8 @@ export class LogSegment {
         throw new CorruptRecordError(`${this.files.log}: malformed batch header at position ${pos} (length ${length}, magic ${win[at + MAGIC_OFFSET]})`);
       }
       const size = length + LOG_OVERHEAD;
-      if (pos + size > end) return;
+      // The valid bytes hold whole batches only, so a batch running past them is corruption, not a torn tail.
+      if (pos + size > end) throw new CorruptRecordError(`${this.files.log}: batch at position ${pos} declares ${size} bytes, past the ${end} valid bytes`);
       const baseOffset = readInt64(win, at);
       const loc: BatchLocation = {
         position: pos,
@@ -364,7 +366,7 @@ export class LogSegment {
         reason = `batch at position ${pos}: ${(e as Error).message}`;
         break;
       }
-      const baseOffset = readInt64(chunk, at);
+      const baseOffset = Number(chunk.readBigInt64BE(at)); // not readInt64: an int64 outside the safe range must be cut below, not thrown
       if (baseOffset !== this.nextOffset) {
         reason = `batch at position ${pos} has base offset ${baseOffset}, expected ${this.nextOffset}`;
         break;

@@ -398,13 +398,26 @@ export class UnifiedLog {
     const minOne = options?.minOneMessage !== false;
     for (let i = this.floorSegmentIndex(fetchOffset); i < this.segments.length; i++) {
       const seg = this.segments[i]!;
-      const r = seg.read(fetchOffset, maxBytes, maxOffset, minOne, (position, error) => this.reportCorruption(seg, position, error));
+      const r = this.guard(seg, () => seg.read(fetchOffset, maxBytes, maxOffset, minOne, (position, error) => this.reportCorruption(seg, position, error)));
       if (r) return { records: r.records, ...base };
     }
     return { records: Buffer.alloc(0), ...base };
   }
 
+  private readonly reported = new WeakSet<Error>();
+
+  /** Run a read of `seg`, reporting a malformed header it meets (CRC failures are reported where found). */
+  private guard<T>(seg: LogSegment, read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof CorruptRecordError && !this.reported.has(e)) this.reportCorruption(seg, -1, e);
+      throw e;
+    }
+  }
+
   private reportCorruption(seg: LogSegment, position: number, error: Error): void {
+    this.reported.add(error);
     this.logger.error({ partition: this.name, segment: seg.baseOffset, position, err: error }, `corrupt batch in ${this.name} segment ${seg.baseOffset} at position ${position}: not served; the segment is recovered at the next start`);
     this.store.markRecoveryNeeded(seg.baseOffset);
   }
@@ -452,7 +465,7 @@ export class UnifiedLog {
   /** The first record at or after `startingOffset` of `seg` whose timestamp is ≥ `timestamp`. */
   private async searchForTimestamp(seg: LogSegment, timestamp: number, startingOffset: number, atOffset?: number): Promise<TimestampAndOffset | undefined> {
     const startOffset = Math.max(atOffset ?? startingOffset, startingOffset);
-    let loc = seg.translateOffset(startOffset);
+    let loc = this.guard(seg, () => seg.translateOffset(startOffset));
     while (loc) {
       if (loc.maxTimestamp >= timestamp) {
         const data = seg.read(loc.baseOffset, 1, seg.nextOffset, true, (position, error) => this.reportCorruption(seg, position, error));
@@ -465,7 +478,7 @@ export class UnifiedLog {
       }
       const nextPos = loc.position + loc.size;
       loc = undefined;
-      seg.walk(nextPos, (b) => ((loc = b), false));
+      this.guard(seg, () => seg.walk(nextPos, (b) => ((loc = b), false)));
     }
     return undefined;
   }
