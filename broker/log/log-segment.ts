@@ -217,12 +217,15 @@ export class LogSegment {
     const win = (headerWindow ??= Buffer.allocUnsafe(HEADER_WINDOW));
     let winStart = 0;
     let winLen = 0;
+    // Start small (a lookup usually needs a header or two after the index entry), grow when walking on.
+    let winSize = 8192;
     let pos = position;
     while (pos < end) {
       if (pos + RECORD_BATCH_OVERHEAD > end) throw new CorruptRecordError(`${this.files.log}: ${end - pos} bytes at position ${pos} are not a whole batch`);
       if (pos < winStart || pos + RECORD_BATCH_OVERHEAD > winStart + winLen) {
         winStart = pos;
-        winLen = readFully(fd, win, 0, Math.min(HEADER_WINDOW, end - pos), pos);
+        winLen = readFully(fd, win, 0, Math.min(winSize, end - pos), pos);
+        winSize = Math.min(HEADER_WINDOW, winSize * 2);
         if (winLen < RECORD_BATCH_OVERHEAD) return;
       }
       const at = pos - winStart;

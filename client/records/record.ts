@@ -288,6 +288,10 @@ export function decodeRecords(
     if (b < 0x80) {
       len = (b >>> 1) ^ -(b & 1);
       pos++;
+    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+      const u = (b & 0x7f) | (buf[pos + 1]! << 7);
+      len = (u >>> 1) ^ -(u & 1);
+      pos += 2;
     } else {
       len = readVarint(buf, pos, end);
       pos = varintEnd;
@@ -405,30 +409,72 @@ export function decodeRecords(
 
 /**
  * Walk `count` records in `buf[pos, end)` checking every length and varint without building objects
- * (the broker's validation pass). Same checks and errors as decodeRecords.
+ * (the broker's validation pass). Same checks and errors as decodeRecords. One- and two-byte varints
+ * (the common case for lengths, deltas, null keys and header counts) are read inline; longer ones go
+ * through readVarint/readVarlong.
  */
 export function checkRecords(buf: Buffer, pos: number, end: number, count: number): void {
   if (count < 0) invalidRecord(`invalid record count ${count}`);
   if (count > (end - pos) / MIN_RECORD_SIZE) invalidRecord(`record count ${count} does not fit in ${end - pos} bytes of records`);
   for (let i = 0; i < count; i++) {
     if (pos >= end) invalidRecord(`batch declares ${count} records but holds only ${i}`);
-    const len = readVarint(buf, pos, end);
-    pos = varintEnd;
+    let b = buf[pos]!;
+    let len: number;
+    if (b < 0x80) {
+      len = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+      const u = (b & 0x7f) | (buf[pos + 1]! << 7);
+      len = (u >>> 1) ^ -(u & 1);
+      pos += 2;
+    } else {
+      len = readVarint(buf, pos, end);
+      pos = varintEnd;
+    }
     const recEnd = pos + len;
     if (len < 6 || recEnd > end) invalidRecord(`record ${i} has length ${len} but ${end - pos} bytes remain`);
     pos++; // attributes
-    readVarlong(buf, pos, recEnd);
-    pos = varintEnd;
-    readVarint(buf, pos, recEnd);
-    pos = varintEnd;
-    for (let f = 0; f < 2; f++) {
-      const l = readVarint(buf, pos, recEnd);
+    // timestampDelta (varlong) and offsetDelta (varint): one byte each in the common case.
+    b = buf[pos]!;
+    if (b < 0x80) pos++;
+    else {
+      readVarlong(buf, pos, recEnd);
       pos = varintEnd;
+    }
+    b = buf[pos]!;
+    if (b < 0x80 && pos < recEnd) pos++;
+    else {
+      readVarint(buf, pos, recEnd);
+      pos = varintEnd;
+    }
+    for (let f = 0; f < 2; f++) {
+      if (pos >= recEnd) invalidRecord(`record ${i} ends before its ${f === 0 ? 'key' : 'value'} length`);
+      b = buf[pos]!;
+      let l: number;
+      if (b < 0x80) {
+        l = (b >>> 1) ^ -(b & 1);
+        pos++;
+      } else if (pos + 1 < recEnd && buf[pos + 1]! < 0x80) {
+        const u = (b & 0x7f) | (buf[pos + 1]! << 7);
+        l = (u >>> 1) ^ -(u & 1);
+        pos += 2;
+      } else {
+        l = readVarint(buf, pos, recEnd);
+        pos = varintEnd;
+      }
       if (l < -1 || l > recEnd - pos) invalidRecord(`record ${i} has a ${f === 0 ? 'key' : 'value'} length ${l} that does not fit the record`);
       if (l > 0) pos += l;
     }
-    const hCount = readVarint(buf, pos, recEnd);
-    pos = varintEnd;
+    if (pos >= recEnd) invalidRecord(`record ${i} ends before its header count`);
+    b = buf[pos]!;
+    let hCount: number;
+    if (b < 0x80) {
+      hCount = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else {
+      hCount = readVarint(buf, pos, recEnd);
+      pos = varintEnd;
+    }
     if (hCount < 0 || hCount > (recEnd - pos) / 2) invalidRecord(`record ${i} has an invalid header count ${hCount}`);
     for (let h = 0; h < hCount; h++) {
       const kl = readVarint(buf, pos, recEnd);
