@@ -1,7 +1,11 @@
 /** The code examples of README.md, run as written (so the front door cannot rot). */
 import { describe, expect, it } from 'vitest';
 import { Apis, decodeRequest, encodeRequest } from '../client/protocol/index.js';
-import { decodeRecordBatch, encodeRecordBatch, setBaseOffset, validateRecordBatch } from '../client/records/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeRecordBatch, encodeRecordBatch, encodeRecordBatchSync, setBaseOffset, validateRecordBatch } from '../client/records/index.js';
+import { LogManager, logConfigFromBrokerProperties } from '../broker/log/index.js';
 
 describe('README examples', () => {
   it('the wire codec example', () => {
@@ -27,5 +31,23 @@ describe('README examples', () => {
     expect(records[0]!.offset).toBe(1000);
     expect(records[0]!.key!.toString()).toBe('k');
     expect(records[0]!.headers[0]!.key).toBe('h');
+  });
+
+  it('the storage engine example', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-readme-'));
+    const batch = encodeRecordBatchSync({ records: [{ value: 'hello', timestamp: Date.now() }] });
+    try {
+      const logs = await LogManager.open({ logDirs: [path.join(dir, 'data')], defaults: logConfigFromBrokerProperties({ 'log.retention.hours': '168' }) });
+      const log = await logs.createLog({ topic: 'orders', partition: 0 }, { overrides: { 'retention.ms': '86400000' } });
+      const { firstOffset } = log.append(batch);
+      const { records } = log.read(firstOffset, 1 << 20);
+      const found = await log.fetchOffsetByTimestamp(Date.now() - 60_000);
+      await logs.shutdown();
+      expect(firstOffset).toBe(0);
+      expect((await decodeRecordBatch(records)).records[0]!.value!.toString()).toBe('hello');
+      expect(found?.offset).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
