@@ -23,7 +23,7 @@ import { KafkaProtocolError } from '../../client/errors.js';
 import { applyTopicOverrides, normaliseTopicOverrides, type LogConfig } from './log-config.js';
 import { LOG_DIR_STORE_NAME, LogDirStore, type PartitionState } from './log-dir-store.js';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, fsyncDirectory, parseTopicPartitionDir, topicPartitionName, validateTopicName, writeFileAtomic, type TopicPartition } from './log-files.js';
-import { loadLog } from './log-loader.js';
+import { loadLog, type LoadedLog, type LoadParams } from './log-loader.js';
 import { SILENT_LOGGER, type LogLogger } from './logger.js';
 import { SystemTime, type Time } from './time.js';
 import { UnifiedLog } from './unified-log.js';
@@ -69,6 +69,7 @@ export class LogManager {
   private _defaults: LogConfig;
   private readonly dirs: LogDir[];
   private readonly logs = new Map<string, { log: UnifiedLog; dir: LogDir }>();
+  private readonly creating = new Map<string, Promise<UnifiedLog>>();
   private readonly time: Time;
   private readonly logger: LogLogger;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -138,28 +139,41 @@ export class LogManager {
   }
 
   private loadPartition(dir: LogDir, tp: TopicPartition, full: string, state: PartitionState | undefined, hadCleanShutdown: boolean): void {
-    const name = topicPartitionName(tp);
-    const store = dir.store.stateStore(tp);
-    const config = this.effectiveConfig(state?.overrides);
-    const loaded = loadLog({
-      dir: full,
-      name,
-      config,
-      now: this.time.milliseconds(),
-      store,
+    const { log, loaded } = this.openLog(dir, tp, full, state?.overrides ?? {}, state?.topicId, {
       hadCleanShutdown: hadCleanShutdown && state !== undefined,
       recoveryPoint: state?.recoveryPoint ?? 0,
       logStartOffset: state?.logStartOffset ?? 0,
       recoverFrom: state?.recoverFrom,
-      logger: this.logger,
     });
     this.startup.recoveredSegments += loaded.recoveredSegments;
     this.startup.recoveredBytes += loaded.recoveredBytes;
     this.startup.truncatedBytes += loaded.truncatedBytes;
+    const next: PartitionState = {
+      ...(state?.topicId !== undefined ? { topicId: state.topicId } : {}),
+      overrides: state?.overrides ?? {},
+      recoveryPoint: loaded.recoveryPoint,
+      logStartOffset: loaded.logStartOffset,
+    };
+    void dir.store.putPartition(tp, next);
+  }
+
+  /** Load (recovering as `recovery` says) the partition directory `full` and register its UnifiedLog. */
+  private openLog(
+    dir: LogDir,
+    tp: TopicPartition,
+    full: string,
+    overrides: Record<string, string>,
+    topicId: string | undefined,
+    recovery: Pick<LoadParams, 'hadCleanShutdown' | 'recoveryPoint' | 'logStartOffset' | 'recoverFrom'>,
+  ): { log: UnifiedLog; loaded: LoadedLog } {
+    const name = topicPartitionName(tp);
+    const store = dir.store.stateStore(tp);
+    const config = this.effectiveConfig(overrides);
+    const loaded = loadLog({ dir: full, name, config, now: this.time.milliseconds(), store, logger: this.logger, ...recovery });
     const log = new UnifiedLog({
       dir: full,
       topicPartition: tp,
-      ...(state?.topicId !== undefined ? { topicId: state.topicId } : {}),
+      ...(topicId !== undefined ? { topicId } : {}),
       config,
       segments: loaded.segments,
       logStartOffset: loaded.logStartOffset,
@@ -168,14 +182,8 @@ export class LogManager {
       store,
       logger: this.logger,
     });
-    const next: PartitionState = {
-      ...(state?.topicId !== undefined ? { topicId: state.topicId } : {}),
-      overrides: state?.overrides ?? {},
-      recoveryPoint: loaded.recoveryPoint,
-      logStartOffset: loaded.logStartOffset,
-    };
-    void dir.store.putPartition(tp, next);
     this.logs.set(name, { log, dir });
+    return { log, loaded };
   }
 
   private effectiveConfig(overrides: Record<string, string> | undefined): LogConfig {
@@ -245,29 +253,23 @@ export class LogManager {
     if (!Number.isInteger(tp.partition) || tp.partition < 0 || tp.partition > 2147483647) throw new KafkaProtocolError('INVALID_PARTITIONS', `invalid partition ${tp.partition}`);
     const existing = this.getLog(tp);
     if (existing) return existing;
-    const overrides = normaliseTopicOverrides(options?.overrides ?? {});
-    const config = this.effectiveConfig(overrides);
-    const dir = this.nextLogDir();
     const name = topicPartitionName(tp);
+    // Concurrent creations of one partition (auto-creation from several requests) share one.
+    const pending = this.creating.get(name);
+    if (pending) return pending;
+    const creation = this.doCreateLog(tp, name, options).finally(() => this.creating.delete(name));
+    this.creating.set(name, creation);
+    return creation;
+  }
+
+  private async doCreateLog(tp: TopicPartition, name: string, options: { topicId?: string; overrides?: Record<string, string | number> } | undefined): Promise<UnifiedLog> {
+    const overrides = normaliseTopicOverrides(options?.overrides ?? {});
+    const dir = this.nextLogDir();
     const full = path.join(dir.path, name);
     fs.mkdirSync(full, { recursive: true });
     const state: PartitionState = { ...(options?.topicId !== undefined ? { topicId: options.topicId } : {}), overrides, recoveryPoint: 0, logStartOffset: 0 };
     await dir.store.putPartition(tp, state);
-    const store = dir.store.stateStore(tp);
-    const loaded = loadLog({ dir: full, name, config, now: this.time.milliseconds(), store, hadCleanShutdown: true, recoveryPoint: 0, logStartOffset: 0, recoverFrom: undefined, logger: this.logger });
-    const log = new UnifiedLog({
-      dir: full,
-      topicPartition: tp,
-      ...(options?.topicId !== undefined ? { topicId: options.topicId } : {}),
-      config,
-      segments: loaded.segments,
-      logStartOffset: loaded.logStartOffset,
-      recoveryPoint: loaded.recoveryPoint,
-      time: this.time,
-      store,
-      logger: this.logger,
-    });
-    this.logs.set(name, { log, dir });
+    const { log } = this.openLog(dir, tp, full, overrides, options?.topicId, { hadCleanShutdown: true, recoveryPoint: 0, logStartOffset: 0, recoverFrom: undefined });
     fsyncDirectory(full);
     fsyncDirectory(dir.path);
     await dir.store.flushed();

@@ -619,7 +619,7 @@ export class UnifiedLog {
     this.lastFlushTime = this.time.milliseconds();
     const dirty = this.segments.filter((s) => s.flushedSize < s.size);
     await Promise.all(dirty.map((s) => s.flush()));
-    if (this.dirDirty) {
+    if (this.dirDirty && !this.closed) {
       this.dirDirty = false;
       fsyncDirectory(this.dir);
     }

@@ -10,6 +10,7 @@ import type { RecordInput } from '../../client/records/index.js';
 import { defaultLogConfig, type LogConfig } from '../../broker/log/log-config.js';
 import { LogManager, type LogManagerOptions } from '../../broker/log/log-manager.js';
 import type { Time } from '../../broker/log/time.js';
+import type { KafkaProtocolError } from '../../client/errors.js';
 
 /** A fresh directory under the OS temp dir (removed by `cleanup`). */
 export function tempDir(prefix = 'kts-log-'): string {
@@ -75,4 +76,14 @@ export function openManager(dirs: string | string[], defaults: Partial<LogConfig
 /** Remove a temp dir. */
 export function cleanup(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The Kafka error name `fn` throws (undefined when it does not throw). */
+export function errorName(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as KafkaProtocolError).errorName;
+  }
+  return undefined;
 }

@@ -139,6 +139,15 @@ describe('LogManager', () => {
     expect(decodeBatchesSync(moved.read(11, 1).records).batches[0]!.records[0]!.value!.toString()).toMatch(/^m11-/);
   });
 
+  test('concurrent creations of one partition yield one log', async () => {
+    const dir = newDir();
+    mgr = await openManager(dir);
+    const logs = await Promise.all([0, 1, 2, 3].map(() => mgr!.createLog({ topic: 'race', partition: 0 })));
+    expect(new Set(logs).size).toBe(1);
+    expect(logs[0]!.append(makeBatch()).firstOffset).toBe(0);
+    expect(mgr.allLogs().length).toBe(1);
+  });
+
   test('shutdown is idempotent; no partition can be created after it', async () => {
     const dir = newDir();
     const m = await openManager(dir);

@@ -6,12 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { KafkaProtocolError } from '../../client/errors.js';
 import { decodeBatchesSync } from '../../client/records/index.js';
 import type { LogConfig } from '../../broker/log/log-config.js';
 import type { LogManager } from '../../broker/log/log-manager.js';
 import type { UnifiedLog } from '../../broker/log/unified-log.js';
-import { cleanup, makeBatch, ManualTime, openManager, tempDir } from './helpers.js';
+import { cleanup, errorName, makeBatch, ManualTime, openManager, tempDir } from './helpers.js';
 
 const HOUR = 3_600_000;
 let dir: string;
@@ -37,15 +36,6 @@ function setup(): void {
 /** Append `n` single-record batches of ~1 KiB stamped `ts`. */
 function fill(log: UnifiedLog, n: number, ts: number): void {
   for (let i = 0; i < n; i++) log.append(makeBatch({ valueBytes: 1000, timestamp: ts }));
-}
-
-function errorName(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as KafkaProtocolError).errorName;
-  }
-  return undefined;
 }
 
 const segmentFiles = (name: string) => fs.readdirSync(path.join(dir, name)).filter((f) => f.endsWith('.log')).sort();

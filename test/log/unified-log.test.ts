@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { KafkaProtocolError } from '../../client/errors.js';
 import { computeBatchCrc, readBatchHeader, validateRecordBatch } from '../../client/records/batch-header.js';
 import { CRC_OFFSET, RECORDS_COUNT_OFFSET } from '../../client/records/constants.js';
 import { decodeBatchesSync, decodeRecordBatch, encodeRecordBatch, encodeRecordBatchSync, scanBatches } from '../../client/records/index.js';
@@ -14,7 +13,7 @@ import type { LogConfig } from '../../broker/log/log-config.js';
 import type { LogManager } from '../../broker/log/log-manager.js';
 import type { UnifiedLog } from '../../broker/log/unified-log.js';
 import { prng } from '../records/helpers.js';
-import { cleanup, makeBatch, ManualTime, openManager, tempDir } from './helpers.js';
+import { cleanup, errorName, makeBatch, ManualTime, openManager, tempDir } from './helpers.js';
 
 const TP = { topic: 'orders', partition: 0 };
 let dir: string;
@@ -31,15 +30,6 @@ afterEach(async () => {
   mgr = undefined;
   cleanup(dir);
 });
-
-function errorName(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as KafkaProtocolError).errorName;
-  }
-  return undefined;
-}
 
 /** Every batch of the log, read from offset 0 to the end. */
 function readAll(log: UnifiedLog): { baseOffset: number; lastOffset: number; tags: string[] }[] {

@@ -7,17 +7,7 @@ import { KafkaTsError, CorruptRecordError } from '../../client/errors.js';
 import type { RecordInput } from '../../client/records/index.js';
 import { expect } from 'vitest';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../helpers/prng.js';
 
 /** `n` varied records: keys (some null), values (one null), headers (some), increasing timestamps. */
 export function sampleRecords(n: number, baseTs = 1_700_000_000_000): RecordInput[] {
