@@ -11,6 +11,7 @@ export { type Time, SystemTime } from './time.js';
 export { OffsetIndex, type OffsetPosition } from './offset-index.js';
 export { TimeIndex, type TimestampOffset } from './time-index.js';
 export { LogSegment, type BatchLocation } from './log-segment.js';
+export { lockLogDir, LogDirLockedError, LOCK_FILE, type LogDirLock } from './log-dir-lock.js';
 export { LogDirStore, LOG_DIR_STORE_NAME, type PartitionState, type SegmentChecksum } from './log-dir-store.js';
 export { loadLog, type LoadedLog } from './log-loader.js';
 export * from './unified-log.js';

@@ -23,6 +23,7 @@ import { KafkaProtocolError } from '../../client/errors.js';
 import { applyTopicOverrides, normaliseTopicOverrides, type LogConfig } from './log-config.js';
 import { LOG_DIR_STORE_NAME, LogDirStore, type PartitionState } from './log-dir-store.js';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, fsyncDirectory, parseTopicPartitionDir, topicPartitionName, validateTopicName, writeFileAtomic, type TopicPartition } from './log-files.js';
+import { lockLogDir, type LogDirLock } from './log-dir-lock.js';
 import { loadLog, type LoadedLog, type LoadParams } from './log-loader.js';
 import { SILENT_LOGGER, type LogLogger } from './logger.js';
 import { SystemTime, type Time } from './time.js';
@@ -62,10 +63,10 @@ export interface StartupReport {
 interface LogDir {
   path: string;
   store: LogDirStore;
+  lock: LogDirLock;
 }
 
 export class LogManager {
-  readonly logDirs: readonly string[];
   private _defaults: LogConfig;
   private readonly dirs: LogDir[];
   private readonly logs = new Map<string, { log: UnifiedLog; dir: LogDir }>();
@@ -80,7 +81,6 @@ export class LogManager {
 
   private constructor(options: LogManagerOptions, dirs: LogDir[], startup: StartupReport) {
     this.options = options;
-    this.logDirs = dirs.map((d) => d.path);
     this._defaults = options.defaults;
     this.dirs = dirs;
     this.time = options.time ?? SystemTime;
@@ -89,7 +89,8 @@ export class LogManager {
   }
 
   /**
-   * Open every log dir: remove partitions left half-deleted, load every partition (recovering after an
+   * Open every log dir: take its `.lock` (a second LogManager on a directory in use fails with
+   * LogDirLockedError, KTS_ERR_LOG_DIR_LOCKED; a lock left by a dead process is taken over), remove partitions left half-deleted, load every partition (recovering after an
    * unclean shutdown, see LogLoader), remove the clean-shutdown markers, start the background jobs.
    * Errors: filesystem errors; lmdb's when a store cannot be opened.
    */
@@ -100,14 +101,40 @@ export class LogManager {
     const logger = options.logger ?? SILENT_LOGGER;
     const dirs: LogDir[] = [];
     const clean: boolean[] = [];
-    for (const d of options.logDirs) {
-      const dirPath = path.resolve(d);
-      fs.mkdirSync(dirPath, { recursive: true });
-      dirs.push({ path: dirPath, store: LogDirStore.open(dirPath) });
-      clean.push(fs.existsSync(path.join(dirPath, CLEAN_SHUTDOWN_FILE)));
-    }
     const report: StartupReport = { logs: 0, hadCleanShutdown: clean, recoveredSegments: 0, recoveredBytes: 0, truncatedBytes: 0, loadMs: 0 };
     const mgr = new LogManager(options, dirs, report);
+    try {
+      for (const d of options.logDirs) {
+        const dirPath = path.resolve(d);
+        fs.mkdirSync(dirPath, { recursive: true });
+        const lock = lockLogDir(dirPath);
+        try {
+          dirs.push({ path: dirPath, store: LogDirStore.open(dirPath), lock });
+        } catch (e) {
+          lock.release();
+          throw e;
+        }
+        clean.push(fs.existsSync(path.join(dirPath, CLEAN_SHUTDOWN_FILE)));
+      }
+      await mgr.loadDirs(clean);
+    } catch (e) {
+      // Leave nothing held: close what was opened, release the locks (no clean-shutdown marker).
+      for (const { log } of mgr.logs.values()) log.close();
+      for (const d of dirs) {
+        await d.store.close();
+        d.lock.release();
+      }
+      throw e;
+    }
+    report.logs = mgr.logs.size;
+    report.loadMs = Date.now() - t0;
+    mgr.startTimers();
+    logger.info({ ...report, logDirs: mgr.logDirs }, `loaded ${report.logs} partition log(s) in ${report.loadMs} ms`);
+    return mgr;
+  }
+
+  private async loadDirs(clean: boolean[]): Promise<void> {
+    const dirs = this.dirs;
     for (let i = 0; i < dirs.length; i++) {
       const dir = dirs[i]!;
       const stored = new Map(dir.store.listPartitions().map((p) => [topicPartitionName(p.tp), p]));
@@ -122,20 +149,15 @@ export class LogManager {
         if (!tp) continue;
         const state = stored.get(name)?.state;
         stored.delete(name);
-        mgr.loadPartition(dir, tp, full, state, clean[i]!);
+        this.loadPartition(dir, tp, full, state, clean[i]!);
       }
       // State without a directory: the partition was deleted by hand.
       for (const { tp } of stored.values()) await dir.store.removePartition(tp);
-      await mgr.checkpointDir(dir);
+      await this.checkpointDir(dir);
       await dir.store.flushed();
       fs.rmSync(path.join(dir.path, CLEAN_SHUTDOWN_FILE), { force: true });
       fsyncDirectory(dir.path);
     }
-    report.logs = mgr.logs.size;
-    report.loadMs = Date.now() - t0;
-    mgr.startTimers();
-    logger.info({ ...report, logDirs: mgr.logDirs }, `loaded ${report.logs} partition log(s) in ${report.loadMs} ms`);
-    return mgr;
   }
 
   private loadPartition(dir: LogDir, tp: TopicPartition, full: string, state: PartitionState | undefined, hadCleanShutdown: boolean): void {
@@ -211,6 +233,11 @@ export class LogManager {
     const o = this.options;
     every('kafka-log-retention', o.initialTaskDelayMs ?? 30000, o.retentionCheckIntervalMs ?? 300000, () => this.cleanupLogs());
     every('kafka-recovery-point-checkpoint', o.initialTaskDelayMs ?? 30000, o.checkpointIntervalMs ?? 60000, () => this.checkpoint());
+  }
+
+  /** The log directories (absolute paths). */
+  get logDirs(): readonly string[] {
+    return this.dirs.map((d) => d.path);
   }
 
   /** The broker defaults. */
@@ -370,6 +397,7 @@ export class LogManager {
     for (const dir of this.dirs) {
       await dir.store.close();
       writeFileAtomic(path.join(dir.path, CLEAN_SHUTDOWN_FILE), '');
+      dir.lock.release();
     }
     this.logger.info({ logDirs: this.logDirs }, 'log manager shut down cleanly');
   }
