@@ -456,13 +456,19 @@ export class UnifiedLog {
     for (const s of this.segments) {
       if (s.nextOffset <= this._logStartOffset || s.maxTimestampSoFar < timestamp) continue;
       const entry = s.timeIndex.lookup(timestamp);
-      const found = await this.searchForTimestamp(s, timestamp, Math.max(this._logStartOffset, entry.offset));
+      // Start at the batch holding the entry's offset, but take any of its records (Kafka's
+      // findOffsetByTimestamp filters records by the log start offset only): an earlier record of that
+      // batch may carry the target timestamp.
+      const found = await this.searchForTimestamp(s, timestamp, this._logStartOffset, entry.offset);
       if (found) return found;
     }
     return undefined;
   }
 
-  /** The first record at or after `startingOffset` of `seg` whose timestamp is ≥ `timestamp`. */
+  /**
+   * The first record of `seg` at or after `startingOffset` whose timestamp is ≥ `timestamp`, scanning
+   * from the batch that holds `atOffset` (default: startingOffset).
+   */
   private async searchForTimestamp(seg: LogSegment, timestamp: number, startingOffset: number, atOffset?: number): Promise<TimestampAndOffset | undefined> {
     const startOffset = Math.max(atOffset ?? startingOffset, startingOffset);
     let loc = this.guard(seg, () => seg.translateOffset(startOffset));
