@@ -402,6 +402,23 @@ export class LogManager {
     this.logger.info({ logDirs: this.logDirs }, 'log manager shut down cleanly');
   }
 
+  /**
+   * Stop without a clean shutdown, leaving the directories as a crash of the process would: no flush,
+   * no index files, no checkpoint, no clean-shutdown marker (the next open recovers). The lmdb writes
+   * already queued still commit and the locks are released. For a fatal storage error, and for tests.
+   */
+  async halt(): Promise<void> {
+    if (this.shutdownDone) return;
+    this.shutdownDone = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const { log } of this.logs.values()) log.halt();
+    for (const dir of this.dirs) {
+      await dir.store.close();
+      dir.lock.release();
+    }
+    this.logger.warn({ logDirs: this.logDirs }, 'log manager halted (no clean shutdown)');
+  }
+
   private ensureOpen(): void {
     if (this.shutdownDone) throw new KafkaProtocolError('KAFKA_STORAGE_ERROR', 'the log manager is shut down');
   }

@@ -474,6 +474,14 @@ export class LogSegment {
     if (this.busy === 0) this.closeNow();
   }
 
+  /** Close the files without writing the indexes (what a crash leaves behind; LogManager.halt). */
+  abandon(): void {
+    this.offsetIndex.closeHandle();
+    this.timeIndex.closeHandle();
+    this.closeWanted = true;
+    if (this.busy === 0) this.closeNow();
+  }
+
   private closeNow(): void {
     if (this.fd !== undefined) {
       fs.closeSync(this.fd);

@@ -648,6 +648,15 @@ export class UnifiedLog {
     }
   }
 
+  /** Stop and close the files without writing index files or checksums (LogManager.halt). */
+  halt(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    for (const t of this.pendingDeletes) clearTimeout(t);
+    for (const seg of this.segments) seg.abandon();
+  }
+
   /** Close and remove every file of this log, and the directory. */
   deleteAll(): void {
     this.close();

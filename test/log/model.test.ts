@@ -1,6 +1,6 @@
 /**
  * Model-based test: random sequences of appends, reads, timestamp lookups, DeleteRecords, retention
- * runs and clean restarts, on small segments, checked after every step against a plain in-memory model
+ * runs, clean restarts and crashes (LogManager.halt), on small segments, checked after every step against a plain in-memory model
  * of the batches (offsets, contents, log start and end offsets). Seeded, so a failure replays;
  * `MODEL_SEEDS=N npx vitest run test/log/model.test.ts` runs N more seeds (60 passed when written).
  */
@@ -122,12 +122,12 @@ async function run(seed: number, steps: number): Promise<void> {
       log = mgr.getLog(TP)!;
       expect(mgr.startup.recoveredSegments, where).toBe(0);
     } else {
-      // Restart with the marker gone (the segment holding the recovery point is re-checked).
-      await mgr.shutdown();
-      const { rmSync } = await import('node:fs');
-      rmSync(`${dir}/.kafka_cleanshutdown`);
+      // Crash (halt: no flush, no index files, no checkpoint, no marker), then recovery.
+      await mgr.halt();
       mgr = await openManager(dir, CONFIG, { time });
       log = mgr.getLog(TP)!;
+      expect(mgr.startup.hadCleanShutdown, where).toEqual([false]);
+      expect(mgr.startup.recoveredSegments, where).toBeGreaterThan(0);
       expect(mgr.startup.truncatedBytes, where).toBe(0);
     }
     model = model.filter((x) => x.offset >= lso);
