@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import { crc32c } from '../../client/records/crc32c.js';
 import { readFully, writeFully } from './log-files.js';
 
+/** Fixed-size sorted entries in memory, copied to a file (Kafka's AbstractIndex); see the module comment. */
 export abstract class AbstractIndex {
   /** Path of the index file. */
   readonly file: string;

@@ -55,6 +55,7 @@ export interface LogStateStore {
   markRecoveryNeeded(offset: number): void;
 }
 
+/** The lmdb store of one log directory; see the module comment. Errors: lmdb's. */
 export class LogDirStore {
   readonly dir: string;
   private readonly db: RootDatabase<unknown, Key>;

@@ -66,6 +66,7 @@ interface LogDir {
   lock: LogDirLock;
 }
 
+/** All partition logs of `log.dirs` (Kafka's LogManager); see the module comment. Open with LogManager.open. */
 export class LogManager {
   private _defaults: LogConfig;
   private readonly dirs: LogDir[];

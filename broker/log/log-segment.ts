@@ -58,6 +58,7 @@ let headerWindow: Buffer | undefined;
 let recoveryChunk: Buffer | undefined;
 const RECOVERY_CHUNK = 8 * 1024 * 1024;
 
+/** One segment: `.log` + OffsetIndex + TimeIndex (Kafka's LogSegment); see the module comment. Sizes in bytes, times in ms. */
 export class LogSegment {
   readonly baseOffset: number;
   readonly files: { log: string; index: string; timeIndex: string };
@@ -212,7 +213,7 @@ export class LogSegment {
    * end. Framing only (no CRC). Errors: CorruptRecordError CORRUPT_MESSAGE when a header inside the
    * valid bytes is malformed or a batch runs past them (the valid bytes hold whole batches only).
    */
-  walk(position: number, visit: (b: BatchLocation) => boolean, end = this.size): void {
+  walk(position: number, visit: (b: BatchLocation) => boolean, end = this.size, first?: { baseOffset?: number; lastOffset?: number }): void {
     const fd = this.handle();
     const win = (headerWindow ??= Buffer.allocUnsafe(HEADER_WINDOW));
     let winStart = 0;
@@ -220,6 +221,9 @@ export class LogSegment {
     // Start small (a lookup usually needs a header or two after the index entry), grow when walking on.
     let winSize = 8192;
     let pos = position;
+    // Offsets are contiguous in a segment; the base offset is outside the CRC, so check it here.
+    let expectBase = first?.baseOffset;
+    let expectLast = first?.lastOffset;
     while (pos < end) {
       if (pos + RECORD_BATCH_OVERHEAD > end) throw new CorruptRecordError(`${this.files.log}: ${end - pos} bytes at position ${pos} are not a whole batch`);
       if (pos < winStart || pos + RECORD_BATCH_OVERHEAD > winStart + winLen) {
@@ -244,6 +248,11 @@ export class LogSegment {
         lastOffset: baseOffset + win.readInt32BE(at + LAST_OFFSET_DELTA_OFFSET),
         maxTimestamp: readInt64(win, at + MAX_TIMESTAMP_OFFSET),
       };
+      if ((expectBase !== undefined && baseOffset !== expectBase) || (expectLast !== undefined && loc.lastOffset !== expectLast) || loc.lastOffset < baseOffset) {
+        throw new CorruptRecordError(`${this.files.log}: batch at position ${pos} has offsets ${baseOffset}..${loc.lastOffset}, expected ${expectBase ?? '?'}..${expectLast ?? '?'}`);
+      }
+      expectBase = loc.lastOffset + 1;
+      expectLast = undefined;
       if (!visit(loc)) return;
       pos += size;
     }
@@ -257,13 +266,16 @@ export class LogSegment {
   translateOffset(offset: number, startingPosition = 0): BatchLocation | undefined {
     const entry = this.offsetIndex.lookup(offset);
     let found: BatchLocation | undefined;
-    this.walk(Math.max(entry.position, startingPosition), (b) => {
+    const visit = (b: BatchLocation) => {
       if (b.lastOffset >= offset) {
         found = b;
         return false;
       }
       return true;
-    });
+    };
+    if (startingPosition > entry.position) this.walk(startingPosition, visit);
+    // An index entry names the last offset of the batch at its position; the fallback (base, 0) the first batch's base.
+    else this.walk(entry.position, visit, this.size, entry.position === 0 && entry.offset === this.baseOffset ? { baseOffset: this.baseOffset } : { lastOffset: entry.offset });
     return found;
   }
 
@@ -296,13 +308,17 @@ export class LogSegment {
     }
     const buf = Buffer.allocUnsafe(want);
     const got = readFully(this.handle(), buf, 0, want, first.position);
-    // Keep the complete, CRC-valid batches.
+    // Keep the complete, CRC-valid batches with contiguous offsets.
     let pos = 0;
+    let expectBase = first.baseOffset;
     while (pos + LOG_OVERHEAD <= got) {
       const size = buf.readInt32BE(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
       if (size < RECORD_BATCH_OVERHEAD || pos + size > got) break;
       try {
         validateRecordBatch(buf, pos, { end: got });
+        const base = Number(buf.readBigInt64BE(pos));
+        if (base !== expectBase) throw new CorruptRecordError(`${this.files.log}: batch at position ${first.position + pos} has base offset ${base}, expected ${expectBase}`);
+        expectBase = base + buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET) + 1;
       } catch (e) {
         onCorrupt(first.position + pos, e as Error);
         if (pos === 0) throw e;
@@ -396,11 +412,17 @@ export class LogSegment {
     this.nextOffset = this.baseOffset;
     let end = 0;
     try {
-      this.walk(this.offsetIndex.lastEntry().position, (b) => {
-        this.nextOffset = b.lastOffset + 1;
-        end = b.position + b.size;
-        return true;
-      });
+      const last = this.offsetIndex.lastEntry();
+      this.walk(
+        last.position,
+        (b) => {
+          this.nextOffset = b.lastOffset + 1;
+          end = b.position + b.size;
+          return true;
+        },
+        this.size,
+        this.offsetIndex.entries > 0 ? { lastOffset: last.offset } : { baseOffset: this.baseOffset },
+      );
       if (this.size > 0) {
         let first: BatchLocation | undefined;
         this.walk(0, (b) => ((first = b), false));

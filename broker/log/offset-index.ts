@@ -15,6 +15,7 @@ export interface OffsetPosition {
   position: number;
 }
 
+/** The sparse offset index of a segment (Kafka's OffsetIndex); see the module comment. */
 export class OffsetIndex extends AbstractIndex {
   /** @param maxIndexSize segment.index.bytes (bytes) */
   constructor(file: string, baseOffset: number, maxIndexSize: number) {

@@ -16,6 +16,7 @@ export interface TimestampOffset {
   offset: number;
 }
 
+/** The time index of a segment (Kafka's TimeIndex); see the module comment. Timestamps in ms. */
 export class TimeIndex extends AbstractIndex {
   /** @param maxIndexSize segment.index.bytes (bytes) */
   constructor(file: string, baseOffset: number, maxIndexSize: number) {

@@ -133,6 +133,11 @@ function outOfRange(message: string): KafkaProtocolError {
   return new KafkaProtocolError('OFFSET_OUT_OF_RANGE', message);
 }
 
+/**
+ * The log of one partition (Kafka's UnifiedLog); see the module comment. Built by LogManager (open,
+ * createLog). Errors are KafkaProtocolError with Kafka's names (OFFSET_OUT_OF_RANGE, MESSAGE_TOO_LARGE,
+ * CORRUPT_MESSAGE, INVALID_RECORD, RECORD_LIST_TOO_LARGE, KAFKA_STORAGE_ERROR), listed per method.
+ */
 export class UnifiedLog {
   readonly dir: string;
   readonly topicPartition: TopicPartition;

@@ -175,6 +175,34 @@ describe('read', () => {
     expect(atEnd).toMatchObject({ highWatermark: 4, logEndOffset: 4, logStartOffset: 0, lastStableOffset: 4 });
   });
 
+  test('a base offset rewritten on disk (outside the CRC) is never served, even when the segment is trusted', async () => {
+    // Every batch indexed, so that opening (which scans from the last index entry) does not meet it.
+    const config = { 'segment.bytes': 3000, 'index.interval.bytes': 100 };
+    const log = await openLog(config);
+    for (let i = 0; i < 15; i++) log.append(makeBatch({ records: 2, valueBytes: 300 }));
+    const seg = log.logSegments()[1]!;
+    await mgr!.shutdown();
+    // Second batch of the second segment: base offset + 1000 (the clean marker stays: no recovery at open).
+    const file = fs.readFileSync(seg.files.log);
+    const second = scanBatches(file).batches[1]!;
+    file.writeBigInt64BE(BigInt(second.offset + 1000), second.position);
+    fs.writeFileSync(seg.files.log, file);
+    mgr = await openManager(dir, config);
+    const again = mgr.getLog(TP)!;
+    expect(mgr.startup.recoveredSegments).toBe(0);
+    expect(errorName(() => again.read(second.offset, 1))).toBe('CORRUPT_MESSAGE');
+    // A read from the batch before it stops before the bad one.
+    const before = scanBatches(again.read(second.offset - 2, 1 << 20).records).batches;
+    expect(before.map((b) => b.offset)).toEqual([second.offset - 2]);
+    // The next start recovers that segment: cut at the bad batch, later segments kept.
+    await mgr.shutdown();
+    mgr = await openManager(dir, config);
+    const fixed = mgr.getLog(TP)!;
+    expect(mgr.startup.recoveredSegments).toBe(1);
+    expect(fixed.logEndOffset).toBe(30);
+    expect(scanBatches(fixed.read(second.offset, 1).records).batches[0]!.offset).toBe(log.logSegments()[2]!.baseOffset);
+  });
+
   test('maxOffset bounds the batches returned', async () => {
     const log = await openLog();
     for (let i = 0; i < 5; i++) log.append(makeBatch({ records: 2 }));
