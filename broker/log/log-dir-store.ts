@@ -151,12 +151,3 @@ export class LogDirStore {
     await this.db.close();
   }
 }
-
-/** A LogStateStore that keeps nothing (a log opened without a LogManager, e.g. by tools). */
-export const NO_STATE_STORE: LogStateStore = {
-  segmentChecksum: () => undefined,
-  putSegmentChecksum: () => {},
-  removeSegmentChecksum: () => {},
-  putLogStartOffset: async () => {},
-  markRecoveryNeeded: () => {},
-};

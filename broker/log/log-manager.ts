@@ -98,7 +98,6 @@ export class LogManager {
   static async open(options: LogManagerOptions): Promise<LogManager> {
     if (options.logDirs.length === 0) throw new KafkaProtocolError('KAFKA_STORAGE_ERROR', 'log.dirs is empty');
     const t0 = Date.now();
-    const time = options.time ?? SystemTime;
     const logger = options.logger ?? SILENT_LOGGER;
     const dirs: LogDir[] = [];
     const clean: boolean[] = [];
@@ -162,7 +161,7 @@ export class LogManager {
   }
 
   private loadPartition(dir: LogDir, tp: TopicPartition, full: string, state: PartitionState | undefined, hadCleanShutdown: boolean): void {
-    const { log, loaded } = this.openLog(dir, tp, full, state?.overrides ?? {}, state?.topicId, {
+    const { loaded } = this.openLog(dir, tp, full, state?.overrides ?? {}, state?.topicId, {
       hadCleanShutdown: hadCleanShutdown && state !== undefined,
       recoveryPoint: state?.recoveryPoint ?? 0,
       logStartOffset: state?.logStartOffset ?? 0,

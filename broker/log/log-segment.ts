@@ -441,21 +441,6 @@ export class LogSegment {
     return null;
   }
 
-  /** Drop everything at or after `offset` (a batch boundary), returning the bytes cut. */
-  truncateTo(offset: number): number {
-    const loc = this.translateOffset(offset);
-    if (!loc) return 0;
-    const cutAt = loc.baseOffset >= offset ? loc.position : loc.position + loc.size;
-    const cut = this.size - cutAt;
-    fs.ftruncateSync(this.handle(), cutAt);
-    this.size = cutAt;
-    this.offsetIndex.truncateTo(offset);
-    this.timeIndex.truncateTo(offset);
-    this.nextOffset = Math.min(this.nextOffset, offset);
-    this.flushedSize = Math.min(this.flushedSize, cutAt);
-    return cut;
-  }
-
   /** Append the final time index entry and write both index files (Kafka's onBecomeInactiveSegment). */
   onBecomeInactiveSegment(): void {
     this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);

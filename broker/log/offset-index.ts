@@ -57,12 +57,6 @@ export class OffsetIndex extends AbstractIndex {
     return slot < 0 ? { offset: this.baseOffset, position: 0 } : this.entry(slot);
   }
 
-  /** Drop every entry whose offset is ≥ `offset` (Kafka's truncateTo). */
-  truncateTo(offset: number): void {
-    const slot = this.largestLowerBound(offset - this.baseOffset - 1, (n) => this.buf.readInt32BE(n * 8));
-    this.truncateToEntries(slot + 1);
-  }
-
   /**
    * Structural check used before an index file is trusted (Kafka's sanityCheck, stricter): offsets and
    * positions strictly increasing, relative offsets ≥ 0, positions inside the log. Returns a problem or null.

@@ -62,13 +62,6 @@ export class TimeIndex extends AbstractIndex {
     return slot < 0 ? { timestamp: -1, offset: this.baseOffset } : this.entry(slot);
   }
 
-  /** Drop every entry whose offset is ≥ `offset`. */
-  truncateTo(offset: number): void {
-    let n = this.count;
-    while (n > 0 && this.baseOffset + this.buf.readInt32BE((n - 1) * 12 + 8) >= offset) n--;
-    this.truncateToEntries(n);
-  }
-
   /** Structural check before the file is trusted: timestamps strictly increasing, offsets non-decreasing and ≤ lastOffset. */
   check(lastOffset: number): string | null {
     let prevTs = -1;

@@ -155,7 +155,6 @@ describe('crash: kill -9 during continuous appends', () => {
       const burst = rnd() < 0.2;
       const ackFile = path.join(dir, `ack-${run}.txt`);
       const args = [script, logDir, TOPIC, ackFile, `--seed=${run + 1}`, `--tag=r${run}`, `--segment-bytes=${SEGMENT_BYTES}`, `--bytes-per-ms=${burst ? 32768 : 4096}`, ...variant.args];
-      const markerBefore = fs.existsSync(marker);
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));

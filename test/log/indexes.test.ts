@@ -10,7 +10,7 @@ let dir: string;
 afterEach(() => cleanup(dir));
 
 describe('OffsetIndex', () => {
-  test('greatest entry <= target, (base, 0) below the first; big-endian 8-byte file entries', () => {
+  test('greatest entry <= target, (base, 0) below the first; big-endian 8-byte file entries; truncation', () => {
     dir = tempDir();
     const file = path.join(dir, '00000000000000000100.index');
     const idx = new OffsetIndex(file, 100, 1024);
@@ -32,8 +32,9 @@ describe('OffsetIndex', () => {
     expect(back.lookup(130)).toEqual({ offset: 125, position: 8300 });
     expect(back.check(20000)).toBeNull();
     expect(back.check(12000)).toMatch(/position/);
-    idx.truncateTo(125);
+    idx.truncateToEntries(1);
     expect(idx.entries).toBe(1);
+    expect(fs.statSync(file).size).toBe(8); // entries already written are cut from the file too
     idx.close();
     expect(fs.statSync(file).size).toBe(8);
     back.closeHandle();

@@ -5,7 +5,9 @@ import {
   defaultLogConfig,
   formatLogConfigValue,
   InvalidConfigError,
+  isLogConfigKey,
   LOG_CONFIG_DEFS,
+  logConfigDef,
   logConfigFromBrokerProperties,
   LONG_MAX,
   normaliseTopicOverrides,
@@ -76,6 +78,13 @@ describe('LogConfig', () => {
     expect(normaliseTopicOverrides({ 'flush.messages': 9223372036854775807 as number, 'segment.ms': 100 })).toEqual({ 'flush.messages': '9223372036854775807', 'segment.ms': '100' });
     expect(() => applyTopicOverrides(base, { 'retention.msec': '1' })).toThrow(InvalidConfigError);
     expect(() => applyTopicOverrides(base, { 'retention.ms': '-2' })).toThrow(/at least -1/);
+  });
+
+  test('declarations can be looked up by key (for DescribeConfigs)', () => {
+    expect(isLogConfigKey('retention.ms')).toBe(true);
+    expect(isLogConfigKey('log.retention.ms')).toBe(false);
+    expect(logConfigDef('retention.ms')).toMatchObject({ kind: 'long', default: 604800000 });
+    expect(logConfigDef('retention.ms')!.brokerKeys.map((b) => b.key)).toEqual(['log.retention.ms', 'log.retention.minutes', 'log.retention.hours']);
   });
 
   test('every declared key has a default that passes its own validation', () => {

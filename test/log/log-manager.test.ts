@@ -139,6 +139,17 @@ describe('LogManager', () => {
     expect(decodeBatchesSync(moved.read(11, 1).records).batches[0]!.records[0]!.value!.toString()).toMatch(/^m11-/);
   });
 
+  test('changed broker defaults reach every log without an override of that key', async () => {
+    const dir = newDir();
+    mgr = await openManager(dir, { 'retention.ms': 1000 });
+    const plain = await mgr.createLog({ topic: 'plain', partition: 0 });
+    const pinned = await mgr.createLog({ topic: 'pinned', partition: 0 }, { overrides: { 'retention.ms': 5 } });
+    mgr.updateDefaults({ ...mgr.defaults, 'retention.ms': 2000, 'segment.bytes': 4096 });
+    expect(plain.config['retention.ms']).toBe(2000);
+    expect(pinned.config['retention.ms']).toBe(5);
+    expect(pinned.config['segment.bytes']).toBe(4096);
+  });
+
   test('concurrent creations of one partition yield one log', async () => {
     const dir = newDir();
     mgr = await openManager(dir);

@@ -75,6 +75,20 @@ describe('append', () => {
     expect(readBatchHeader(file, a.length).baseOffset).toBe(3);
   });
 
+  test('append listeners hear every successful append, in order, and can leave', async () => {
+    const log = await openLog();
+    const heard: number[] = [];
+    const off = log.onAppend((info) => heard.push(info.firstOffset));
+    log.append(makeBatch({ records: 2 }));
+    const bad = makeBatch();
+    bad[bad.length - 1]! ^= 1;
+    expect(errorName(() => log.append(bad))).toBe('CORRUPT_MESSAGE');
+    log.append(makeBatch());
+    off();
+    log.append(makeBatch());
+    expect(heard).toEqual([0, 2]);
+  });
+
   test('rejects bad batches with Kafka error codes and writes nothing', async () => {
     const log = await openLog({ 'max.message.bytes': 4000 });
     log.append(makeBatch());
