@@ -124,20 +124,33 @@ export function defaultLogConfig(): LogConfig {
   return c as unknown as LogConfig;
 }
 
-function parseNumber(def: { key: string; kind: Kind; min?: number }, key: string, raw: unknown): number {
+function parseNumber(kind: 'int' | 'long', min: number | undefined, errorKey: string, raw: unknown): number {
+  const notA = () => new InvalidConfigError(errorKey, raw, `Not a number of type ${kind.toUpperCase()}`);
   let n: number;
-  if (typeof raw === 'number') n = def.kind === 'long' && Math.abs(raw) > LONG_MAX && Number.isFinite(raw) ? Math.sign(raw) * LONG_MAX : raw;
-  else if (typeof raw === 'bigint') n = raw > BigInt(LONG_MAX) ? LONG_MAX : Number(raw);
+  if (typeof raw === 'number') n = kind === 'long' && Math.abs(raw) > LONG_MAX && Number.isFinite(raw) ? Math.sign(raw) * LONG_MAX : raw;
   else if (typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw)) {
     const big = BigInt(raw.trim());
-    const limit = def.kind === 'int' ? BigInt(INT_MAX) : BigInt('9223372036854775807');
-    if (big > limit || big < -limit - 1n) throw new InvalidConfigError(key, raw, `Not a number of type ${def.kind.toUpperCase()}`);
+    const limit = kind === 'int' ? BigInt(INT_MAX) : BigInt(LONG_MAX_TEXT);
+    if (big > limit || big < -limit - 1n) throw notA();
     n = big > BigInt(LONG_MAX) ? LONG_MAX : big < -BigInt(LONG_MAX) ? -LONG_MAX : Number(big);
-  } else throw new InvalidConfigError(key, raw, `Not a number of type ${def.kind.toUpperCase()}`);
-  if (!Number.isInteger(n)) throw new InvalidConfigError(key, raw, `Not a number of type ${def.kind.toUpperCase()}`);
-  if (def.kind === 'int' && (n > INT_MAX || n < -INT_MAX - 1)) throw new InvalidConfigError(key, raw, 'Not a number of type INT');
-  if (def.min !== undefined && n < def.min) throw new InvalidConfigError(key, raw, `Value must be at least ${def.min}`);
+  } else throw notA();
+  if (!Number.isInteger(n) || (kind === 'int' && (n > INT_MAX || n < -INT_MAX - 1))) throw notA();
+  if (min !== undefined && n < min) throw new InvalidConfigError(errorKey, raw, `Value must be at least ${min}`);
   return n;
+}
+
+/** Parse `raw` as a value of `def`, errors naming `errorKey` (the topic key, or the broker key it was read from). */
+function parseValue(def: LogConfigDef, errorKey: string, raw: unknown, min = def.min): number | string {
+  if (def.kind === 'int' || def.kind === 'long') return parseNumber(def.kind, min, errorKey, raw);
+  const text = String(raw).trim();
+  const oneOf = () => new InvalidConfigError(errorKey, raw, `String must be one of: ${def.values!.join(', ')}`);
+  if (def.kind === 'list') {
+    const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (items.length === 0 || items.some((i) => !def.values!.includes(i))) throw oneOf();
+    return [...new Set(items)].join(',');
+  }
+  if (def.values && !def.values.includes(text)) throw oneOf();
+  return text;
 }
 
 /**
@@ -147,15 +160,7 @@ function parseNumber(def: { key: string; kind: Kind; min?: number }, key: string
 export function parseLogConfigValue(key: string, raw: unknown): number | string {
   const def = DEFS.get(key);
   if (!def) throw new InvalidConfigError(key, raw, 'Unknown topic config name');
-  if (def.kind === 'int' || def.kind === 'long') return parseNumber(def, key, raw);
-  const text = String(raw).trim();
-  if (def.kind === 'list') {
-    const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    if (items.length === 0 || items.some((i) => !def.values!.includes(i))) throw new InvalidConfigError(key, raw, `String must be one of: ${def.values!.join(', ')}`);
-    return [...new Set(items)].join(',');
-  }
-  if (def.values && !def.values.includes(text)) throw new InvalidConfigError(key, raw, `String must be one of: ${def.values.join(', ')}`);
-  return text;
+  return parseValue(def, key, raw);
 }
 
 /**
@@ -167,24 +172,16 @@ export function parseLogConfigValue(key: string, raw: unknown): number | string 
 export function logConfigFromBrokerProperties(props: Readonly<Record<string, string | number | undefined>>): LogConfig {
   const c = defaultLogConfig() as unknown as Record<string, number | string>;
   for (const def of LOG_CONFIG_DEFS) {
-    for (const bk of def.brokerKeys) {
-      const raw = props[bk.key];
-      if (raw === undefined) continue;
-      if (def.kind === 'int' || def.kind === 'long') {
-        const n = parseNumber({ key: bk.key, kind: def.kind, ...(bk.factor === 1 && def.min !== undefined ? { min: def.min } : {}) }, bk.key, raw);
-        const scaled = n < 0 ? n : Math.min(LONG_MAX, n * bk.factor);
-        if (def.min !== undefined && scaled < def.min) throw new InvalidConfigError(bk.key, raw, `Value must be at least ${def.min}`);
-        c[def.key] = def.kind === 'int' && scaled > INT_MAX ? INT_MAX : scaled;
-      } else {
-        try {
-          c[def.key] = parseLogConfigValue(def.key, raw);
-        } catch (e) {
-          if (e instanceof InvalidConfigError) throw new InvalidConfigError(bk.key, raw, e.message.replace(/^.*?: /, ''));
-          throw e;
-        }
-      }
-      break;
-    }
+    const bk = def.brokerKeys.find((k) => props[k.key] !== undefined);
+    if (!bk) continue;
+    const raw = props[bk.key];
+    if (def.kind === 'int' || def.kind === 'long') {
+      // The minimum applies in the topic key's unit, after scaling (hours and minutes to ms).
+      const n = parseValue(def, bk.key, raw, bk.factor === 1 ? def.min : undefined) as number;
+      const scaled = n < 0 ? n : Math.min(LONG_MAX, n * bk.factor);
+      if (def.min !== undefined && scaled < def.min) throw new InvalidConfigError(bk.key, raw, `Value must be at least ${def.min}`);
+      c[def.key] = def.kind === 'int' && scaled > INT_MAX ? INT_MAX : scaled;
+    } else c[def.key] = parseValue(def, bk.key, raw);
   }
   return c as unknown as LogConfig;
 }

@@ -119,7 +119,9 @@ export function loadLog(params: LoadParams): LoadedLog {
   let recoveredBytes = 0;
   let truncatedBytes = 0;
   let deleted = 0;
+  const recoveredSet = new Set<LogSegment>();
   const recover = (seg: LogSegment, why: string): boolean => {
+    recoveredSet.add(seg);
     recoveredBytes += seg.size;
     const r = seg.recover();
     recovered++;
@@ -166,14 +168,13 @@ export function loadLog(params: LoadParams): LoadedLog {
       recover(seg, problem);
     }
   }
-  // Segments recovered or loaded from here on are inactive but the last: write their indexes.
+  // Recovered segments other than the last (the active one) are inactive: write their rebuilt indexes
+  // and record their checksums, as a roll does. Trusted segments matched theirs already.
   for (let i = 0; i < segments.length - 1; i++) {
     const seg = segments[i]!;
-    const c = store.segmentChecksum(seg.baseOffset);
-    if (!c || c.logBytes !== seg.size || c.indexBytes !== seg.offsetIndex.sizeInBytes || c.indexCrc !== seg.offsetIndex.checksum()) {
-      seg.onBecomeInactiveSegment();
-      recordChecksums(store, seg);
-    }
+    if (!recoveredSet.has(seg)) continue;
+    seg.onBecomeInactiveSegment();
+    recordChecksums(store, seg);
   }
   // Drop empty segments other than the last (left by a cut at a segment's first batch).
   const kept: LogSegment[] = [];

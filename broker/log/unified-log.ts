@@ -647,10 +647,9 @@ export class UnifiedLog {
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     for (const t of this.pendingDeletes) clearTimeout(t);
     for (const f of this.pendingDeleteFiles) fs.rmSync(f, { force: true });
-    for (const seg of this.segments) {
-      seg.close();
-      recordChecksums(this.store, seg);
-    }
+    for (const seg of this.segments) seg.close();
+    // Inactive segments recorded theirs when they rolled (or were recovered): only the active one changed.
+    recordChecksums(this.store, this.activeSegment);
   }
 
   /** Stop and close the files without writing index files or checksums (LogManager.halt). */

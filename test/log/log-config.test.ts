@@ -65,7 +65,8 @@ describe('LogConfig', () => {
       expect(err, key).toBeInstanceOf(InvalidConfigError);
       expect((err as InvalidConfigError).key).toBe(key);
       expect((err as InvalidConfigError).errorName).toBe('INVALID_CONFIG');
-      expect((err as InvalidConfigError).message).toContain(key);
+      expect((err as InvalidConfigError).message).toContain(`for configuration ${key}: `);
+      expect((err as InvalidConfigError).message.match(/Invalid value/g)).toHaveLength(1);
     }
   });
 

@@ -314,6 +314,19 @@ describe('rolling and indexes', () => {
     expect(log.activeSegment.baseOffset).toBe(2);
   });
 
+  test('segment.jitter.ms shortens each segment\'s segment.ms by its own random share', async () => {
+    const time = new ManualTime();
+    const log = await openLog({ 'segment.ms': 60_000, 'segment.jitter.ms': 50_000 }, time);
+    const jitter = log.activeSegment.settings.rollJitterMs;
+    expect(jitter).toBeGreaterThanOrEqual(0);
+    expect(jitter).toBeLessThan(50_000);
+    log.append(makeBatch({ timestamp: time.now }));
+    log.append(makeBatch({ timestamp: time.now + 60_000 - jitter }));
+    expect(log.numberOfSegments).toBe(1);
+    log.append(makeBatch({ timestamp: time.now + 60_000 - jitter + 1 }));
+    expect(log.numberOfSegments).toBe(2);
+  });
+
   test('rolls when the offset index is full', async () => {
     const log = await openLog({ 'segment.index.bytes': 24, 'index.interval.bytes': 0 });
     for (let i = 0; i < 12; i++) log.append(makeBatch());
