@@ -1,0 +1,194 @@
+/**
+ * One client connection: reads size-prefixed frames (refusing a size over socket.request.max.bytes,
+ * as Kafka's InvalidReceiveException), hands them one at a time to the request handler and writes each
+ * answer before taking the next request, so answers always leave in the order the requests came,
+ * even when a Fetch long-polls (Kafka mutes a channel while its request is in flight,
+ * `SocketServer.Processor`). Clients pipeline requests; up to queued.max.requests frames are read
+ * ahead, then reading pauses. A request the handler refuses (unknown API, unsupported version,
+ * undecodable bytes, an internal error) closes only this connection.
+ */
+import type net from 'node:net';
+import type { Logger } from 'pino';
+
+/** What a connection asks of the request layer. */
+export interface FrameHandler {
+  /**
+   * Answer one request frame (without its size prefix): the response frame's chunks, or undefined for
+   * no response. Throw ConnectionClosingError (or anything) to close the connection.
+   */
+  handle(frame: Buffer, connection: Connection): Promise<Buffer[] | undefined> | Buffer[] | undefined;
+}
+
+/** Thrown by a frame handler to close the connection on purpose (logged at warn, not error). */
+export class CloseConnectionError extends Error {
+  readonly code = 'KTS_ERR_CLOSE_CONNECTION';
+}
+
+/** Bytes of unsent answers above which the connection waits for the socket to drain. */
+const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+
+/** See the module comment. */
+export class Connection {
+  readonly id: string;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  private readonly abort = new AbortController();
+  private readonly frames: Buffer[] = [];
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  private frameSize = -1;
+  private running = false;
+  private closed = false;
+  private paused = false;
+
+  constructor(
+    readonly socket: net.Socket,
+    listenerName: string,
+    seq: number,
+    private readonly handler: FrameHandler,
+    private readonly maxRequestBytes: number,
+    private readonly queuedMaxRequests: number,
+    private readonly logger: Logger,
+  ) {
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.id = `${socket.localAddress}:${socket.localPort}-${this.remoteAddress}:${this.remotePort}-${seq}`;
+    void listenerName;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.logger.debug({ connection: this.id, err: err.message }, 'socket error'));
+    socket.on('close', () => this.onClose());
+  }
+
+  /** Aborted when the connection closes. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    for (;;) {
+      if (this.frameSize < 0) {
+        if (this.chunkBytes < 4) break;
+        const size = this.peekInt32();
+        if (size < 0 || size > this.maxRequestBytes) {
+          this.logger.warn({ connection: this.id, size, max: this.maxRequestBytes }, `closing connection: request size ${size} is over socket.request.max.bytes (${this.maxRequestBytes}) or negative`);
+          this.close();
+          return;
+        }
+        this.take(4);
+        this.frameSize = size;
+      }
+      if (this.chunkBytes < this.frameSize) break;
+      const frame = this.take(this.frameSize);
+      this.frameSize = -1;
+      this.frames.push(frame);
+    }
+    if (this.frames.length >= this.queuedMaxRequests && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    if (!this.running && this.frames.length > 0) void this.run();
+  }
+
+  private peekInt32(): number {
+    const first = this.chunks[0]!;
+    if (first.length >= 4) return first.readInt32BE(0);
+    const b = this.take(4);
+    this.chunks.unshift(b);
+    this.chunkBytes += 4;
+    return b.readInt32BE(0);
+  }
+
+  /** Remove `n` bytes from the front of the buffered chunks (no copy when they lie in one chunk). */
+  private take(n: number): Buffer {
+    this.chunkBytes -= n;
+    const first = this.chunks[0]!;
+    if (first.length === n) {
+      this.chunks.shift();
+      return first;
+    }
+    if (first.length > n) {
+      this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let pos = 0;
+    while (pos < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - pos);
+      c.copy(out, pos, 0, k);
+      pos += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return out;
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.frames.length > 0 && !this.closed) {
+        const frame = this.frames.shift()!;
+        if (this.paused && this.frames.length < this.queuedMaxRequests / 2) {
+          this.paused = false;
+          this.socket.resume();
+        }
+        let out: Buffer[] | undefined;
+        try {
+          out = await this.handler.handle(frame, this);
+        } catch (e) {
+          if (e instanceof CloseConnectionError) this.logger.warn({ connection: this.id }, `closing connection: ${e.message}`);
+          else this.logger.error({ connection: this.id, err: e }, 'closing connection after an internal error');
+          this.close();
+          return;
+        }
+        if (out && !this.closed) {
+          if (out.length === 1) this.socket.write(out[0]!);
+          else {
+            this.socket.cork();
+            for (const b of out) this.socket.write(b);
+            this.socket.uncork();
+          }
+          if (this.socket.writableLength > HIGH_WATER_BYTES) await this.drained();
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Close the connection (pending requests are dropped unanswered, as Kafka does). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.frames.length = 0;
+    this.chunks = [];
+    this.socket.destroy();
+    this.abort.abort();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.frames.length = 0;
+    this.abort.abort();
+  }
+}
