@@ -50,6 +50,11 @@ try {
   fatal(`cannot start: ${err.message}`, err);
 }
 
+// A bug in one request's handling must not take the broker down (Kafka's request handler threads
+// catch everything): log it and keep serving.
+process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception (broker keeps running)'));
+process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection (broker keeps running)'));
+
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

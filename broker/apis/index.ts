@@ -30,7 +30,7 @@ for (const name of PENDING) {
     const m = (await import(/* @vite-ignore */ `./${name}.js`)) as { handler?: ApiHandler };
     if (m.handler) register([m.handler]);
   } catch (e) {
-    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' && !String(e).includes('Failed to load') && !String(e).includes('Cannot find module')) throw e;
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' && !String(e).includes('Failed to load') && !String(e).includes('Cannot find module') && !String(e).includes('Module not found in bundle')) throw e;
   }
 }
 

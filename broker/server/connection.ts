@@ -55,7 +55,15 @@ export class Connection {
     this.id = `${socket.localAddress}:${socket.localPort}-${this.remoteAddress}:${this.remotePort}-${seq}`;
     void listenerName;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.onData(chunk);
+      } catch (err) {
+        // Never let one connection's bytes take the broker down.
+        this.logger.error({ connection: this.id, err }, 'closing connection after an internal framing error');
+        this.close();
+      }
+    });
     socket.on('error', (err) => this.logger.debug({ connection: this.id, err: err.message }, 'socket error'));
     socket.on('close', () => this.onClose());
   }
@@ -108,6 +116,7 @@ export class Connection {
 
   /** Remove `n` bytes from the front of the buffered chunks (no copy when they lie in one chunk). */
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     this.chunkBytes -= n;
     const first = this.chunks[0]!;
     if (first.length === n) {
