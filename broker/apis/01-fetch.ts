@@ -55,6 +55,8 @@ const EMPTY = Buffer.alloc(0);
 
 /** Read every wanted partition once; returns the partition answers and the record bytes read. */
 function readAll(wanted: Wanted[], maxBytes: number, ctx: RequestContext): { data: PartitionData[]; bytes: number; errors: number } {
+  const bufferPool = ctx.broker.bufferPool;
+  const pool = (size: number) => bufferPool.acquire(size);
   let remaining = maxBytes;
   let minOneMessage = true;
   let bytes = 0;
@@ -67,11 +69,12 @@ function readAll(wanted: Wanted[], maxBytes: number, ctx: RequestContext): { dat
     }
     try {
       const limit = Math.max(0, Math.min(w.maxBytes, remaining));
-      const info = w.log.read(w.fetchOffset, limit, { minOneMessage });
+      const info = w.log.read(w.fetchOffset, limit, { minOneMessage, allocate: pool });
       d.highWatermark = info.highWatermark;
       d.lastStableOffset = info.lastStableOffset;
       d.logStartOffset = info.logStartOffset;
-      if (info.records.length > 0) {
+      if (info.records.length === 0) bufferPool.release(info.records);
+      else {
         d.records = info.records;
         remaining -= info.records.length;
         bytes += info.records.length;
@@ -145,9 +148,13 @@ export const handler = defineHandler(Apis.Fetch, '4-16', async (req, ctx) => {
   if (result.bytes < req.minBytes && req.maxWaitMs > 0 && result.errors === 0 && wanted.length > 0) {
     const logs = [...new Set(wanted.map((w) => w.log!))];
     await waitForData(logs, req.minBytes - result.bytes, req.maxWaitMs, ctx);
+    for (const d of result.data) broker.bufferPool.release(d.records);
     if (ctx.signal.aborted) return undefined;
     result = readAll(wanted, maxBytes, ctx);
   }
+  // The record buffers come from the pool: back to it once the answer has been written.
+  const records = result.data.map((d) => d.records).filter((r) => r.length > 0);
+  if (records.length > 0) ctx.afterSend(() => records.forEach((r) => broker.bufferPool.release(r)));
   const responses = topicsOut.map((t) => ({ topic: t.topic, topicId: t.topicId, partitions: result.data.slice(t.from, t.from + t.count) }));
   return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses };
 });

@@ -285,9 +285,17 @@ export class LogSegment {
    * `maxOffset` (exclusive). Every batch is CRC-checked before it is returned: a corrupt batch is never
    * served. Returns undefined when the segment holds nothing at or after `startOffset`.
    * Errors: CorruptRecordError CORRUPT_MESSAGE when the first batch is corrupt (later corrupt batches
-   * are left out of the result and reported through `onCorrupt`).
+   * are left out of the result and reported through `onCorrupt`). `allocate` gives the buffer the
+   * bytes are read into (a pool's; default Buffer.allocUnsafe); the records returned are a view of it.
    */
-  read(startOffset: number, maxSize: number, maxOffset: number, minOneMessage: boolean, onCorrupt: (position: number, error: Error) => void): { position: number; records: Buffer } | undefined {
+  read(
+    startOffset: number,
+    maxSize: number,
+    maxOffset: number,
+    minOneMessage: boolean,
+    onCorrupt: (position: number, error: Error) => void,
+    allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ): { position: number; records: Buffer } | undefined {
     const first = this.translateOffset(startOffset);
     if (!first || first.baseOffset >= maxOffset) return undefined;
     let want = first.size;
@@ -306,7 +314,7 @@ export class LogSegment {
       }
       want = Math.max(want, limit - first.position);
     }
-    const buf = Buffer.allocUnsafe(want);
+    const buf = allocate(want);
     const got = readFully(this.handle(), buf, 0, want, first.position);
     // Keep the complete, CRC-valid batches with contiguous offsets.
     let pos = 0;

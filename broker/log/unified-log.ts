@@ -104,6 +104,8 @@ export interface ReadOptions {
   minOneMessage?: boolean;
   /** Exclusive upper bound on batch base offsets (default: the high watermark). */
   maxOffset?: number;
+  /** Allocates the buffer the records are read into (default Buffer.allocUnsafe); the result's records view it. */
+  allocate?: (size: number) => Buffer;
 }
 
 /** Result of a timestamp lookup (ListOffsets). */
@@ -403,7 +405,7 @@ export class UnifiedLog {
     const minOne = options?.minOneMessage !== false;
     for (let i = this.floorSegmentIndex(fetchOffset); i < this.segments.length; i++) {
       const seg = this.segments[i]!;
-      const r = this.guard(seg, () => seg.read(fetchOffset, maxBytes, maxOffset, minOne, (position, error) => this.reportCorruption(seg, position, error)));
+      const r = this.guard(seg, () => seg.read(fetchOffset, maxBytes, maxOffset, minOne, (position, error) => this.reportCorruption(seg, position, error), options?.allocate));
       if (r) return { records: r.records, ...base };
     }
     return { records: Buffer.alloc(0), ...base };

@@ -9,6 +9,7 @@
  */
 import type net from 'node:net';
 import type { Logger } from 'pino';
+import { BufferPool } from './buffer-pool.js';
 
 /** What a connection asks of the request layer. */
 export interface FrameHandler {
@@ -40,6 +41,8 @@ export class Connection {
   private running = false;
   private closed = false;
   private paused = false;
+  /** Run once the current response has left (or was dropped): pooled buffers go back then. */
+  private sendHooks: (() => void)[] = [];
 
   constructor(
     readonly socket: net.Socket,
@@ -49,6 +52,7 @@ export class Connection {
     private readonly maxRequestBytes: number,
     private readonly queuedMaxRequests: number,
     private readonly logger: Logger,
+    private readonly pool: BufferPool,
   ) {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
@@ -127,7 +131,7 @@ export class Connection {
       this.chunks[0] = first.subarray(n);
       return first.subarray(0, n);
     }
-    const out = Buffer.allocUnsafe(n);
+    const out = this.pool.acquire(n);
     let pos = 0;
     while (pos < n) {
       const c = this.chunks[0]!;
@@ -138,6 +142,15 @@ export class Connection {
       else this.chunks[0] = c.subarray(k);
     }
     return out;
+  }
+
+  /** Call `fn` once the response to the request being handled has been written to the socket (or dropped). */
+  afterSend(fn: () => void): void {
+    this.sendHooks.push(fn);
+  }
+
+  private runHooks(hooks: (() => void)[]): void {
+    for (const h of hooks) h();
   }
 
   private async run(): Promise<void> {
@@ -155,14 +168,23 @@ export class Connection {
         } catch (e) {
           if (e instanceof CloseConnectionError) this.logger.warn({ connection: this.id }, `closing connection: ${e.message}`);
           else this.logger.error({ connection: this.id, err: e }, 'closing connection after an internal error');
+          this.runHooks(this.sendHooks.splice(0));
           this.close();
           return;
         }
-        if (out && !this.closed) {
-          if (out.length === 1) this.socket.write(out[0]!);
+        // A Produce frame is not referred to once handled (the log copied it): its buffer is reused.
+        if (frame.length >= 8 && frame.readInt16BE(0) === 0) this.pool.release(frame);
+        const hooks = this.sendHooks.splice(0);
+        if (!out || this.closed) {
+          this.runHooks(hooks);
+          continue;
+        }
+        if (out) {
+          const done = hooks.length > 0 ? () => this.runHooks(hooks) : undefined;
+          if (out.length === 1) this.socket.write(out[0]!, done);
           else {
             this.socket.cork();
-            for (const b of out) this.socket.write(b);
+            for (let i = 0; i < out.length; i++) this.socket.write(out[i]!, i === out.length - 1 ? done : undefined);
             this.socket.uncork();
           }
           if (this.socket.writableLength > HIGH_WATER_BYTES) await this.drained();

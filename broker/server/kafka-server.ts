@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { KafkaConfig, Listener } from '../config/kafka-config.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { LogManager } from '../log/index.js';
+import { BufferPool } from './buffer-pool.js';
 import { ClusterMetadata } from './cluster-metadata.js';
 import { silentLogger } from './logger.js';
 import { ProducerStateManager } from './producer-state.js';
@@ -61,7 +62,8 @@ export class KafkaServer {
       metadata.onTopicDeleted((topic) => g.onTopicDeleted(topic));
       let signalShutdown!: () => void;
       const shuttingDown = new Promise<void>((resolve) => (signalShutdown = resolve));
-      const context: BrokerContext = { config, logManager, metadata, groups, producers, logger, now: Date.now, shuttingDown };
+      const bufferPool = new BufferPool();
+      const context: BrokerContext = { config, logManager, metadata, groups, producers, logger, now: Date.now, shuttingDown, bufferPool };
       const requestHandler = new RequestHandler(context, logger.child({ component: 'request' }));
       const socketServer = new SocketServer({
         listeners: config.listeners,
@@ -69,6 +71,7 @@ export class KafkaServer {
         maxRequestBytes: config.socketRequestMaxBytes,
         queuedMaxRequests: config.queuedMaxRequests,
         logger: logger.child({ component: 'network' }),
+        pool: bufferPool,
       });
       const bound = await socketServer.start();
       metadata.setAdvertisedEndpoint(advertised(config, bound));

@@ -59,6 +59,7 @@ export class RequestHandler implements FrameHandler {
       connectionId: connection.id,
       broker: this.broker,
       signal: connection.signal,
+      afterSend: (fn) => connection.afterSend(fn),
     };
     const t0 = this.logger.isLevelEnabled('debug') ? performance.now() : 0;
     this.stats.requests[apiKey] = (this.stats.requests[apiKey] ?? 0) + 1;

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { Listener } from '../config/kafka-config.js';
+import type { BufferPool } from './buffer-pool.js';
 import { Connection, type FrameHandler } from './connection.js';
 
 /** Options of SocketServer. */
@@ -17,6 +18,8 @@ export interface SocketServerOptions {
   /** queued.max.requests, per connection here. */
   queuedMaxRequests: number;
   logger: Logger;
+  /** Pool of large buffers shared with the request handlers. */
+  pool: BufferPool;
 }
 
 /** See the module comment. */
@@ -54,7 +57,7 @@ export class SocketServer {
   }
 
   private accept(socket: net.Socket, listenerName: string): void {
-    const c = new Connection(socket, listenerName, this.seq++, this.options.handler, this.options.maxRequestBytes, this.options.queuedMaxRequests, this.options.logger);
+    const c = new Connection(socket, listenerName, this.seq++, this.options.handler, this.options.maxRequestBytes, this.options.queuedMaxRequests, this.options.logger, this.options.pool);
     this.connections.add(c);
     socket.on('close', () => this.connections.delete(c));
   }

@@ -8,6 +8,7 @@ import type { ApiCodec, RequestHeader, RequestOf, ResponseInput } from '../../cl
 import type { KafkaConfig } from '../config/kafka-config.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { LogManager } from '../log/index.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { ClusterMetadata } from './cluster-metadata.js';
 import type { ProducerStateManager } from './producer-state.js';
 
@@ -26,6 +27,8 @@ export interface BrokerContext {
   now(): number;
   /** Resolves when the broker starts shutting down (long polls end early then). */
   readonly shuttingDown: Promise<void>;
+  /** Large reusable buffers (Fetch reads); see BufferPool. */
+  readonly bufferPool: BufferPool;
 }
 
 /** The context of one request. */
@@ -41,6 +44,8 @@ export interface RequestContext {
   readonly broker: BrokerContext;
   /** Aborted when the connection closes (a long-poll Fetch stops waiting). */
   readonly signal: AbortSignal;
+  /** Run `fn` once this request's response has been written to the socket, or dropped (release pooled buffers). */
+  afterSend(fn: () => void): void;
 }
 
 /** A response body, or undefined for "send nothing" (Produce with acks=0). */
