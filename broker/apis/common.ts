@@ -3,9 +3,9 @@
  * for a missing one, checking a client's current leader epoch against ours (always 0: one broker,
  * never a leader change), and turning a thrown error into a Kafka error code.
  */
-import { KafkaProtocolError } from '../../client/errors.js';
 import type { UnifiedLog } from '../log/index.js';
 import type { BrokerContext } from '../server/types.js';
+import { apiErrorOf } from './admin/api-error.js';
 
 /** This broker's leader epoch for every partition. */
 export const LEADER_EPOCH = 0;
@@ -27,11 +27,11 @@ export function checkLeaderEpoch(currentLeaderEpoch: number | undefined): 'UNKNO
 }
 
 /**
- * The Kafka error code of a thrown error: a KafkaProtocolError's own code; anything else is logged and
- * reported as UNKNOWN_SERVER_ERROR (-1) (Kafka's `Errors.forException`).
+ * The Kafka error code and message of a thrown error (Kafka's `Errors.forException`): a
+ * KafkaProtocolError's own code and its bare message; anything else is logged and reported as
+ * UNKNOWN_SERVER_ERROR (-1) with no message. Same rules as the admin handlers' apiErrorOf.
  */
-export function errorCodeOf(e: unknown, broker: BrokerContext, what: string): { code: number; message: string } {
-  if (e instanceof KafkaProtocolError) return { code: e.errorCode, message: e.message };
-  broker.logger.error({ err: e }, `unexpected error in ${what}`);
-  return { code: -1, message: (e as Error)?.message ?? String(e) };
+export function errorCodeOf(e: unknown, broker: BrokerContext, what: string): { code: number; message: string | null } {
+  const { errorCode, errorMessage } = apiErrorOf(e, broker, what);
+  return { code: errorCode, message: errorMessage };
 }

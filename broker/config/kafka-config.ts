@@ -73,12 +73,12 @@ const IGNORED_KEYS = new Set([
   'num.network.threads', 'num.io.threads', 'num.replica.fetchers', 'num.recovery.threads.per.data.dir',
   'socket.send.buffer.bytes', 'socket.receive.buffer.bytes', 'background.threads',
   'offsets.topic.replication.factor', 'offsets.topic.num.partitions', 'offsets.topic.segment.bytes',
-  'transaction.state.log.replication.factor', 'transaction.state.log.min.isr', 'min.insync.replicas',
+  'transaction.state.log.replication.factor', 'transaction.state.log.min.isr',
   'zookeeper.connect', 'zookeeper.connection.timeout.ms', 'zookeeper.session.timeout.ms',
   'process.roles', 'controller.quorum.voters', 'controller.quorum.bootstrap.servers', 'controller.listener.names',
-  'inter.broker.listener.name', 'unclean.leader.election.enable', 'auto.leader.rebalance.enable',
-  'replica.lag.time.max.ms', 'compression.type', 'log.cleaner.enable', 'log.cleaner.threads',
-  'metadata.log.dir', 'log.preallocate', 'group.coordinator.rebalance.protocols',
+  'inter.broker.listener.name', 'auto.leader.rebalance.enable',
+  'replica.lag.time.max.ms', 'log.cleaner.enable', 'log.cleaner.threads',
+  'metadata.log.dir', 'group.coordinator.rebalance.protocols',
 ]);
 
 const LOG_KEYS = new Set(LOG_CONFIG_DEFS.flatMap((d) => d.brokerKeys.map((k) => k.key)));
@@ -259,9 +259,12 @@ export class KafkaConfig {
       });
     }
     for (const def of LOG_CONFIG_DEFS) {
+      const last = def.brokerKeys[def.brokerKeys.length - 1]!;
       for (const bk of def.brokerKeys) {
         const given = this.originals.get(bk.key);
-        const value = given !== undefined ? given.trim() : bk.factor === 1 ? formatDefault(def.default) : null;
+        // Kafka declares the default on the coarsest key (log.retention.hours=168) and leaves the
+        // finer ones (log.retention.minutes, log.retention.ms) null.
+        const value = given !== undefined ? given.trim() : bk === last ? formatDefault(typeof def.default === 'number' && def.default !== Number.MAX_SAFE_INTEGER && def.default > 0 ? def.default / last.factor : def.default) : null;
         out.push({
           name: bk.key,
           value,

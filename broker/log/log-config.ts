@@ -57,12 +57,39 @@ export interface LogConfig {
   'segment.jitter.ms': number;
   /** Roll when the active segment's records span this long (ms), counted from its first batch's timestamp. */
   'segment.ms': number;
+  // Kafka topic keys accepted, validated, stored and described, with no effect on this single-node
+  // broker (no replication, no compaction, no recompression, no preallocation, no down-conversion), so
+  // that tools setting them (kafka-topics, terraform, ...) work.
+  /** Accepted, no effect: batches are kept as the producer compressed them (`producer`). */
+  'compression.type': string;
+  /** Accepted, no effect (no compaction). */
+  'delete.retention.ms': number;
+  /** Accepted, no effect (no compaction). */
+  'max.compaction.lag.ms': number;
+  /** Accepted, no effect (no compaction). */
+  'min.compaction.lag.ms': number;
+  /** Accepted, no effect (no compaction). */
+  'min.cleanable.dirty.ratio': string;
+  /** Accepted, no effect (one replica). */
+  'min.insync.replicas': number;
+  /** Accepted, no effect (one replica). */
+  'unclean.leader.election.enable': string;
+  /** Accepted, no effect. */
+  'message.timestamp.difference.max.ms': number;
+  /** Accepted, no effect. */
+  'message.timestamp.before.max.ms': number;
+  /** Accepted, no effect. */
+  'message.timestamp.after.max.ms': number;
+  /** Accepted, no effect (segments are not preallocated). */
+  'preallocate': string;
+  /** Accepted, no effect (old Fetch versions are not served). */
+  'message.downconversion.enable': string;
 }
 
 /** A topic config key of LogConfig. */
 export type LogConfigKey = keyof LogConfig;
 
-type Kind = 'int' | 'long' | 'string' | 'list';
+type Kind = 'int' | 'long' | 'string' | 'list' | 'boolean' | 'double';
 
 /** Declaration of one topic config key. */
 export interface LogConfigDef {
@@ -103,6 +130,19 @@ export const LOG_CONFIG_DEFS: readonly LogConfigDef[] = [
   { key: 'segment.index.bytes', kind: 'int', default: 10485760, brokerKeys: [ms('log.index.size.max.bytes')], min: 4, doc: 'Largest offset index size of a segment.' },
   { key: 'segment.jitter.ms', kind: 'long', default: 0, brokerKeys: [ms('log.roll.jitter.ms'), { key: 'log.roll.jitter.hours', factor: 3600000 }], min: 0, doc: 'Largest random jitter subtracted from segment.ms.' },
   { key: 'segment.ms', kind: 'long', default: 604800000, brokerKeys: [ms('log.roll.ms'), { key: 'log.roll.hours', factor: 3600000 }], min: 1, doc: 'Time after which a segment is rolled even if not full.' },
+  // Accepted without effect (see LogConfig).
+  { key: 'compression.type', kind: 'string', default: 'producer', brokerKeys: [ms('compression.type')], values: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'], doc: 'Accepted, no effect here: batches are stored as the producer compressed them.' },
+  { key: 'delete.retention.ms', kind: 'long', default: 86400000, brokerKeys: [ms('log.cleaner.delete.retention.ms')], min: 0, doc: 'Accepted, no effect here (no log compaction).' },
+  { key: 'max.compaction.lag.ms', kind: 'long', default: LONG_MAX, brokerKeys: [ms('log.cleaner.max.compaction.lag.ms')], min: 1, doc: 'Accepted, no effect here (no log compaction).' },
+  { key: 'min.compaction.lag.ms', kind: 'long', default: 0, brokerKeys: [ms('log.cleaner.min.compaction.lag.ms')], min: 0, doc: 'Accepted, no effect here (no log compaction).' },
+  { key: 'min.cleanable.dirty.ratio', kind: 'double', default: '0.5', brokerKeys: [ms('log.cleaner.min.cleanable.ratio')], min: 0, doc: 'Accepted, no effect here (no log compaction).' },
+  { key: 'min.insync.replicas', kind: 'int', default: 1, brokerKeys: [ms('min.insync.replicas')], min: 1, doc: 'Accepted, no effect here (one replica).' },
+  { key: 'unclean.leader.election.enable', kind: 'boolean', default: 'false', brokerKeys: [ms('unclean.leader.election.enable')], doc: 'Accepted, no effect here (one replica).' },
+  { key: 'message.timestamp.difference.max.ms', kind: 'long', default: LONG_MAX, brokerKeys: [ms('log.message.timestamp.difference.max.ms')], min: 0, doc: 'Accepted, no effect here.' },
+  { key: 'message.timestamp.before.max.ms', kind: 'long', default: LONG_MAX, brokerKeys: [ms('log.message.timestamp.before.max.ms')], min: 0, doc: 'Accepted, no effect here.' },
+  { key: 'message.timestamp.after.max.ms', kind: 'long', default: LONG_MAX, brokerKeys: [ms('log.message.timestamp.after.max.ms')], min: 0, doc: 'Accepted, no effect here.' },
+  { key: 'preallocate', kind: 'boolean', default: 'false', brokerKeys: [ms('log.preallocate')], doc: 'Accepted, no effect here (segments are not preallocated).' },
+  { key: 'message.downconversion.enable', kind: 'boolean', default: 'true', brokerKeys: [ms('log.message.downconversion.enable')], doc: 'Accepted, no effect here (Fetch v0-3 are not served).' },
 ];
 
 const DEFS = new Map(LOG_CONFIG_DEFS.map((d) => [d.key as string, d]));
@@ -143,10 +183,22 @@ function parseNumber(kind: 'int' | 'long', min: number | undefined, errorKey: st
 function parseValue(def: LogConfigDef, errorKey: string, raw: unknown, min = def.min): number | string {
   if (def.kind === 'int' || def.kind === 'long') return parseNumber(def.kind, min, errorKey, raw);
   const text = String(raw).trim();
+  if (def.kind === 'boolean') {
+    const b = text.toLowerCase();
+    if (b !== 'true' && b !== 'false') throw new InvalidConfigError(errorKey, raw, 'Expected value to be either true or false');
+    return b;
+  }
+  if (def.kind === 'double') {
+    const n = Number(text);
+    if (text === '' || !Number.isFinite(n)) throw new InvalidConfigError(errorKey, raw, 'Not a number of type DOUBLE');
+    if (def.min !== undefined && n < def.min) throw new InvalidConfigError(errorKey, raw, `Value must be at least ${def.min}`);
+    return String(n);
+  }
   const oneOf = () => new InvalidConfigError(errorKey, raw, `String must be one of: ${def.values!.join(', ')}`);
   if (def.kind === 'list') {
     const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    if (items.length === 0 || items.some((i) => !def.values!.includes(i))) throw oneOf();
+    // Kafka 3.8 accepts an empty list (what SUBTRACT of the last item leaves): nothing is deleted then.
+    if (items.some((i) => !def.values!.includes(i))) throw oneOf();
     return [...new Set(items)].join(',');
   }
   if (def.values && !def.values.includes(text)) throw oneOf();

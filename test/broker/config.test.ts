@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KafkaConfig } from '../../broker/config/kafka-config.js';
+import { normaliseTopicOverrides } from '../../broker/log/index.js';
 import { parseProperties } from '../../broker/config/properties.js';
 import { tempDir } from './helpers.js';
 
@@ -121,5 +122,16 @@ describe('KafkaConfig', () => {
     expect(c.unknownKeys).toEqual([]);
     expect(c.listeners).toEqual([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 }]);
     expect(c.logDirs).toEqual([path.resolve('data')]);
+  });
+});
+
+describe('topic keys Kafka has that this broker accepts without effect', () => {
+  it('validates and keeps them, so tools that set them work', () => {
+    const o = normaliseTopicOverrides({ 'min.insync.replicas': '2', 'compression.type': 'gzip', 'unclean.leader.election.enable': 'TRUE', 'min.cleanable.dirty.ratio': '0.25', preallocate: 'false', 'delete.retention.ms': 1000 });
+    expect(o).toEqual({ 'min.insync.replicas': '2', 'compression.type': 'gzip', 'unclean.leader.election.enable': 'true', 'min.cleanable.dirty.ratio': '0.25', preallocate: 'false', 'delete.retention.ms': '1000' });
+    expect(() => normaliseTopicOverrides({ 'compression.type': 'brotli' })).toThrow(/compression\.type/);
+    expect(() => normaliseTopicOverrides({ 'min.insync.replicas': '0' })).toThrow(/min\.insync\.replicas/);
+    expect(() => normaliseTopicOverrides({ preallocate: 'maybe' })).toThrow(/preallocate/);
+    expect(KafkaConfig.fromProperties({ 'min.insync.replicas': 1, 'compression.type': 'producer' }).unknownKeys).toEqual([]);
   });
 });

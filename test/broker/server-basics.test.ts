@@ -113,4 +113,24 @@ describe('Metadata, Produce, Fetch', () => {
     const lo = await client.request(Apis.ListOffsets, 1, { replicaId: -1, topics: [{ name: 'acks0', partitions: [{ partitionIndex: 0, timestamp: -1 }] }] });
     expect(lo.topics[0].partitions[0].offset).toBe(1);
   });
+
+  it('serves a client that never sends ApiVersions, and answers 200 pipelined requests in order', async () => {
+    const fresh = await connect(broker, 'old-sarama-like');
+    const md = await fresh.request(Apis.Metadata, 5, { topics: [{ name: 'pf' }], allowAutoTopicCreation: false });
+    expect(md.topics[0].errorCode).toBe(0);
+    const answers: number[] = [];
+    const all = [];
+    for (let i = 0; i < 200; i++) {
+      const p =
+        i % 3 === 0
+          ? fresh.request(Apis.Produce, 8, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'pf', partitionData: [{ index: 0, records: batch([`pipe-${i}`]) }] }] })
+          : i % 3 === 1
+            ? fresh.request(Apis.ListOffsets, 5, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'pf', partitions: [{ partitionIndex: 0, timestamp: -1 }] }] })
+            : fresh.request(Apis.Fetch, 11, { maxWaitMs: 0, minBytes: 0, topics: [{ topic: 'pf', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1024 }] }] });
+      all.push(p.then(() => answers.push(i)));
+    }
+    await Promise.all(all);
+    expect(answers).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    fresh.close();
+  });
 });
