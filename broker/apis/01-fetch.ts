@@ -98,6 +98,7 @@ function waitForData(logs: UnifiedLog[], needed: number, ms: number, ctx: Reques
       clearTimeout(timer);
       for (const u of unsubscribe) u();
       ctx.signal.removeEventListener('abort', done);
+      ctx.broker.shutdownSignal.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
@@ -110,7 +111,9 @@ function waitForData(logs: UnifiedLog[], needed: number, ms: number, ctx: Reques
       );
     }
     ctx.signal.addEventListener('abort', done, { once: true });
-    void ctx.broker.shuttingDown.then(done);
+    // A listener removed by done (a promise's then() would keep every waiter until shutdown).
+    ctx.broker.shutdownSignal.addEventListener('abort', done, { once: true });
+    if (ctx.signal.aborted || ctx.broker.shutdownSignal.aborted) done();
   });
 }
 

@@ -60,10 +60,10 @@ export class KafkaServer {
       groups = await GroupCoordinator.open({ dir: path.join(config.logDirs[0]!, GROUP_STORE_DIR), config, logger: logger.child({ component: 'group-coordinator' }) });
       const g = groups;
       metadata.onTopicDeleted((topic) => g.onTopicDeleted(topic));
-      let signalShutdown!: () => void;
-      const shuttingDown = new Promise<void>((resolve) => (signalShutdown = resolve));
+      const shutdown = new AbortController();
+      const signalShutdown = () => shutdown.abort();
       const bufferPool = new BufferPool();
-      const context: BrokerContext = { config, logManager, metadata, groups, producers, logger, now: Date.now, shuttingDown, bufferPool };
+      const context: BrokerContext = { config, logManager, metadata, groups, producers, logger, now: Date.now, shutdownSignal: shutdown.signal, bufferPool };
       const requestHandler = new RequestHandler(context, logger.child({ component: 'request' }));
       const socketServer = new SocketServer({
         listeners: config.listeners,

@@ -25,8 +25,8 @@ export interface BrokerContext {
   readonly logger: Logger;
   /** Wall clock in ms (Date.now unless a test injects one). */
   now(): number;
-  /** Resolves when the broker starts shutting down (long polls end early then). */
-  readonly shuttingDown: Promise<void>;
+  /** Aborted when the broker starts shutting down (long polls end early then; remove listeners when done). */
+  readonly shutdownSignal: AbortSignal;
   /** Large reusable buffers (Fetch reads); see BufferPool. */
   readonly bufferPool: BufferPool;
 }
