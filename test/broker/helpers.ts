@@ -157,6 +157,12 @@ export interface BrokerProcess {
   kill(): Promise<void>;
 }
 
+/** Every broker child started by this test process: killed when it exits, so a failed test leaves none behind. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 /** Path of the bundled kafka-server-start program (built once per test process). */
 export function serverStartScript(): string {
   return bundleChildScript(path.join(path.dirname(new URL(import.meta.url).pathname), '../../scripts/kafka-server-start.ts'));
@@ -176,7 +182,14 @@ export async function startBrokerProcess(props: Record<string, string | number> 
   const output: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      fs.rmSync(confDir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let rest = '';
     child.stdout!.on('data', (d: Buffer) => {
