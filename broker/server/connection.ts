@@ -46,7 +46,8 @@ export class Connection {
 
   constructor(
     readonly socket: net.Socket,
-    listenerName: string,
+    /** The listener it came in on (PLAINTEXT). */
+    readonly listenerName: string,
     seq: number,
     private readonly handler: FrameHandler,
     private readonly maxRequestBytes: number,
@@ -57,7 +58,6 @@ export class Connection {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.id = `${socket.localAddress}:${socket.localPort}-${this.remoteAddress}:${this.remotePort}-${seq}`;
-    void listenerName;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       try {
