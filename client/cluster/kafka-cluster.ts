@@ -129,7 +129,8 @@ export class KafkaCluster {
       const c = await this.anyConnection();
       const v = c.versionFor(Apis.Metadata);
       const body = wanted === null ? { topics: v === 0 ? [] : null } : { topics: wanted.map((name) => ({ name })) };
-      const r = await c.request(Apis.Metadata, { ...body, allowAutoTopicCreation: options.allowAutoTopicCreation ?? false });
+      // allow_auto_topic_creation exists from v4; older versions leave it to the broker's config.
+      const r = await c.request(Apis.Metadata, v !== undefined && v >= 4 ? { ...body, allowAutoTopicCreation: options.allowAutoTopicCreation ?? false } : body);
       errors = this.metadata.update(r);
       // A bootstrap connection becomes the connection of the node it turned out to be.
       const boot = this.bootstrapConnection;

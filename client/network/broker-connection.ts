@@ -139,11 +139,23 @@ export class BrokerConnection {
   /** ApiVersions: v3 first; on UNSUPPORTED_VERSION, the broker's own highest ApiVersions version. */
   private async negotiate(): Promise<void> {
     let version = Apis.ApiVersions.maxVersion;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const r = await this.send(Apis.ApiVersions, { clientSoftwareName: this.options.softwareName ?? 'kafka-ts', clientSoftwareVersion: this.options.softwareVersion ?? '0.1.0' }, { version, negotiation: true });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let r;
+      try {
+        r = await this.send(Apis.ApiVersions, { clientSoftwareName: this.options.softwareName ?? 'kafka-ts', clientSoftwareVersion: this.options.softwareVersion ?? '0.1.0' }, { version, negotiation: true });
+      } catch (e) {
+        // Some brokers answer an ApiVersions version they do not know in a body that is neither v0
+        // nor the version asked (librdkafka 2.0's mock cluster): ask again at v0, which all understand.
+        if ((e as { code?: string }).code === 'KTS_ERR_DECODE' && version > 0 && !this.closedError) {
+          version = 0;
+          continue;
+        }
+        throw e;
+      }
       if (r.errorCode === 35) {
         const own = r.apiKeys.find((k) => k.apiKey === Apis.ApiVersions.key);
-        version = Math.min(own ? own.maxVersion : 0, Apis.ApiVersions.maxVersion);
+        const next = Math.min(own ? own.maxVersion : 0, Apis.ApiVersions.maxVersion);
+        version = next < version ? next : 0;
         continue;
       }
       if (r.errorCode !== 0) throw new KafkaProtocolError(r.errorCode, `ApiVersions to ${this.address}`);
