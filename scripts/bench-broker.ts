@@ -318,7 +318,7 @@ async function main(): Promise<void> {
     const props = path.join(base, 'server.properties');
     fs.writeFileSync(
       props,
-      ['node.id=0', 'listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${logDir}`, 'num.partitions=1', 'auto.create.topics.enable=true', 'group.initial.rebalance.delay.ms=0', ''].join('\n'),
+      ['node.id=0', 'listeners=PLAINTEXT://127.0.0.1:0', 'http.enabled=false', `log.dirs=${logDir}`, 'num.partitions=1', 'auto.create.topics.enable=true', 'group.initial.rebalance.delay.ms=0', ''].join('\n'),
     );
     const recordsFile = path.join(base, 'records.txt');
     const need = N * (VALUE_BYTES + 1) + (RUNS * 2 + 2 + 2 + 1) * N * (VALUE_BYTES + 70);

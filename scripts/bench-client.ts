@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     const props = path.join(base, 'server.properties');
-    fs.writeFileSync(props, ['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${path.join(base, 'data')}`, 'group.initial.rebalance.delay.ms=0', ''].join('\n'));
+    fs.writeFileSync(props, ['listeners=PLAINTEXT://127.0.0.1:0', 'http.enabled=false', `log.dirs=${path.join(base, 'data')}`, 'group.initial.rebalance.delay.ms=0', ''].join('\n'));
     broker = await startBroker(path.join(HERE, 'kafka-server-start.js'), props, [], 30_000);
     const b = broker.bootstrap;
     const topics = { ours: 'bc-ours', kafkajs: 'bc-kafkajs', librdkafka: 'bc-librdkafka', warm: 'bc-warmup' };
