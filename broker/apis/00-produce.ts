@@ -21,6 +21,7 @@
  * v10 leader hints on NOT_LEADER_OR_FOLLOWER (never sent: this broker leads every partition).
  */
 import { Apis, errorCode } from '../../client/protocol/index.js';
+import { recordProduced } from '../http/traffic.js';
 import { CloseConnectionError } from '../server/connection.js';
 import { idempotentBatches } from '../server/producer-state.js';
 import { defineHandler } from '../server/types.js';
@@ -66,6 +67,7 @@ export const handler = defineHandler(Apis.Produce, '0-10', async (req, ctx) => {
           return r;
         }
         const info = log.append(records);
+        recordProduced(log, info.validBytes, info.recordCount);
         if (batches.length > 0) broker.producers.update(log, info.batches);
         r.baseOffset = info.firstOffset;
         r.logAppendTimeMs = info.logAppendTime;

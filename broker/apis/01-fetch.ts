@@ -23,6 +23,7 @@
  * endpoints (never needed).
  */
 import { Apis, errorCode } from '../../client/protocol/index.js';
+import { recordFetched } from '../http/traffic.js';
 import type { UnifiedLog } from '../log/index.js';
 import { defineHandler, type RequestContext } from '../server/types.js';
 import { checkLeaderEpoch, errorCodeOf, findLog } from './common.js';
@@ -155,6 +156,7 @@ export const handler = defineHandler(Apis.Fetch, '4-16', async (req, ctx) => {
     if (ctx.signal.aborted) return undefined;
     result = readAll(wanted, maxBytes, ctx);
   }
+  for (let i = 0; i < wanted.length; i++) if (result.data[i]!.records.length > 0) recordFetched(wanted[i]!.log!, result.data[i]!.records, wanted[i]!.fetchOffset);
   // The record buffers come from the pool: back to it once the answer has been written.
   const records = result.data.map((d) => d.records).filter((r) => r.length > 0);
   if (records.length > 0) ctx.afterSend(() => records.forEach((r) => broker.bufferPool.release(r)));

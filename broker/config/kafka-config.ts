@@ -10,6 +10,8 @@
  * ...) are accepted silently and listed in `ignoredKeys`. Invalid values throw InvalidConfigError
  * (KTS_ERR_INVALID_CONFIG, INVALID_CONFIG 40) naming the key.
  *
+ * The `http.*` keys are kafka-ts's own (the HTTP API, /metrics and dashboard of broker/http).
+ *
  * Source: Kafka 3.8.0 `core/.../KafkaConfig.scala`, `server/.../ServerConfigs.java`,
  * `group-coordinator/.../GroupCoordinatorConfig.java`, `server-common/.../ServerLogConfigs.java`.
  */
@@ -66,6 +68,11 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   { key: 'transaction.max.timeout.ms', kind: 'int', default: '900000', min: 1, doc: 'Largest transaction timeout InitProducerId accepts (ms).' },
   { key: 'producer.id.expiration.ms', kind: 'int', default: '86400000', min: 1, doc: 'How long producer state of an idle producer id is kept (ms).' },
   { key: 'queued.max.requests', kind: 'int', default: '500', min: 1, doc: 'Requests read ahead per connection before reading pauses.' },
+  // kafka-ts: the HTTP server (JSON API, Prometheus /metrics, dashboard; broker/http). No Kafka counterpart.
+  { key: 'http.enabled', kind: 'boolean', default: 'true', doc: 'kafka-ts: serve the HTTP API, /metrics and the dashboard on http.listeners.' },
+  { key: 'http.listeners', kind: 'list', default: 'http://127.0.0.1:8080', check: checkHttpListeners, doc: 'kafka-ts: the HTTP listener as http://host:port (one; loopback by default; port 0 picks a free port).' },
+  { key: 'http.admin.enabled', kind: 'boolean', default: 'false', doc: 'kafka-ts: allow the HTTP API\'s writes (create and delete topics, reset group offsets), with Authorization: Bearer <http.admin.token>.' },
+  { key: 'http.admin.token', kind: 'password', default: undefined, doc: 'kafka-ts: the bearer token of the HTTP API\'s writes; required when http.admin.enabled=true.' },
 ];
 
 /** Kafka keys accepted without effect on a single node (no replication, no ZooKeeper/KRaft quorum, no security, one event loop). */
@@ -102,6 +109,37 @@ export function parseListeners(key: string, value: string): Listener[] {
   }
   if (out.length === 0) throw new InvalidConfigError(key, value, 'no listener');
   return out;
+}
+
+/** An HTTP listener: host ('' = all interfaces) and port (0 = any free port). */
+export interface HttpListener {
+  host: string;
+  port: number;
+}
+
+/** Parse `http.listeners`: exactly one `http://host:port` (IPv6 in brackets). Errors: InvalidConfigError. */
+export function parseHttpListeners(key: string, value: string): HttpListener[] {
+  const out: HttpListener[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^:/]*):(\d+)\/?$/.exec(part);
+    if (!m) throw new InvalidConfigError(key, value, `Listener '${part}' is not of the form http://host:port`);
+    if (m[1]!.toLowerCase() !== 'http') throw new InvalidConfigError(key, value, `Listener '${part}': only http is implemented (no TLS)`);
+    const port = Number(m[3]);
+    if (port > 65535) throw new InvalidConfigError(key, value, `port ${port} is out of range`);
+    out.push({ host: m[2]!.replace(/^\[|\]$/g, ''), port });
+  }
+  if (out.length === 0) throw new InvalidConfigError(key, value, 'no listener');
+  if (out.length > 1) throw new InvalidConfigError(key, value, 'only one HTTP listener is supported');
+  return out;
+}
+
+function checkHttpListeners(value: string): string | undefined {
+  try {
+    parseHttpListeners('http.listeners', value);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^.*?: .*?: /, '');
+  }
 }
 
 function checkListeners(value: string): string | undefined {
@@ -165,6 +203,14 @@ export class KafkaConfig {
   readonly transactionMaxTimeoutMs: number;
   readonly producerIdExpirationMs: number;
   readonly queuedMaxRequests: number;
+  /** http.enabled: serve the HTTP API, /metrics and the dashboard (broker/http). */
+  readonly httpEnabled: boolean;
+  /** http.listeners (one). */
+  readonly httpListeners: HttpListener[];
+  /** http.admin.enabled: the HTTP API's writes are allowed (with the token). */
+  readonly httpAdminEnabled: boolean;
+  /** http.admin.token: the bearer token of the HTTP API's writes (sensitive: DescribeConfigs hides it). */
+  readonly httpAdminToken: string | undefined;
   /** Topic defaults from the `log.*` and `message.max.bytes` keys. */
   readonly logConfig: LogConfig;
   /** Keys given that no part of Kafka knows (warned about). */
@@ -211,11 +257,18 @@ export class KafkaConfig {
     this.transactionMaxTimeoutMs = int('transaction.max.timeout.ms');
     this.producerIdExpirationMs = int('producer.id.expiration.ms');
     this.queuedMaxRequests = int('queued.max.requests');
+    this.httpEnabled = bool('http.enabled');
+    this.httpListeners = parseHttpListeners('http.listeners', v.get('http.listeners')!);
+    this.httpAdminEnabled = bool('http.admin.enabled');
+    this.httpAdminToken = v.get('http.admin.token') === undefined || v.get('http.admin.token') === '' ? undefined : v.get('http.admin.token');
+    if (this.httpAdminEnabled && this.httpAdminToken === undefined) {
+      throw new InvalidConfigError('http.admin.enabled', 'true', 'http.admin.token must be set (the bearer token the HTTP API\'s writes require)');
+    }
     const logProps: Record<string, string> = {};
     for (const [k, val] of props) if (LOG_KEYS.has(k)) logProps[k] = val.trim();
     this.logConfig = logConfigFromBrokerProperties(logProps);
     const known = new Set(BROKER_CONFIG_DEFS.map((d) => d.key));
-    this.unknownKeys = [...props.keys()].filter((k) => !known.has(k) && !LOG_KEYS.has(k) && !IGNORED_KEYS.has(k) && !k.startsWith('http.'));
+    this.unknownKeys = [...props.keys()].filter((k) => !known.has(k) && !LOG_KEYS.has(k) && !IGNORED_KEYS.has(k));
     this.ignoredKeys = [...props.keys()].filter((k) => IGNORED_KEYS.has(k));
   }
 

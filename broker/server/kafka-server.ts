@@ -3,14 +3,16 @@
  * `BrokerServer`): the log manager (which locks the log dirs: a second broker on the same data fails
  * at once with LogDirLockedError, KTS_ERR_LOG_DIR_LOCKED), the cluster metadata (cluster id in
  * meta.properties), the producer-id manager, the group coordinator (offsets in lmdb), then the
- * listeners. `shutdown()` stops accepting, closes connections, ends long polls, stops the group
- * coordinator and shuts the logs down cleanly (flush, checkpoints, the clean-shutdown marker that lets
- * the next start skip recovery).
+ * listeners, then the HTTP server (broker/http: JSON API, /metrics, dashboard; `http.enabled`,
+ * `http.listeners`). `shutdown()` stops the HTTP server, stops accepting, closes connections, ends
+ * long polls, stops the group coordinator and shuts the logs down cleanly (flush, checkpoints, the
+ * clean-shutdown marker that lets the next start skip recovery).
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { KafkaConfig, Listener } from '../config/kafka-config.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
+import { BrokerHttpServer, type BrokerHttpServerOptions } from '../http/http-server.js';
 import { LogManager } from '../log/index.js';
 import { BufferPool } from './buffer-pool.js';
 import { ClusterMetadata } from './cluster-metadata.js';
@@ -34,15 +36,24 @@ export class KafkaServer {
     private readonly socketServer: SocketServer,
     private readonly signalShutdown: () => void,
     readonly requestHandler: RequestHandler,
+    /** The HTTP server (undefined when http.enabled=false). */
+    readonly http: BrokerHttpServer | undefined,
   ) {
     this.listeners = socketServer.bound;
   }
 
+  /** The HTTP server's bound address (`http://127.0.0.1:8080`; the real port when configured 0), undefined when http.enabled=false. */
+  get httpAddress(): string | undefined {
+    return this.http?.address;
+  }
+
   /**
-   * Start a broker. Errors: LogDirLockedError (another broker uses the data directory), the listen
-   * error (EADDRINUSE), storage errors; nothing is left running or locked when it throws.
+   * Start a broker. `options.http` tunes the HTTP server (its history sampling, Node's process
+   * metrics) when http.enabled. Errors: LogDirLockedError (another broker uses the data directory),
+   * the listen error of a Kafka or the HTTP listener (EADDRINUSE; the HTTP one's message names
+   * http.listeners), storage errors; nothing is left running or locked when it throws.
    */
-  static async start(config: KafkaConfig, options: { logger?: Logger } = {}): Promise<KafkaServer> {
+  static async start(config: KafkaConfig, options: { logger?: Logger; http?: Pick<BrokerHttpServerOptions, 'history' | 'defaultMetrics'> } = {}): Promise<KafkaServer> {
     const logger = options.logger ?? silentLogger();
     const t0 = Date.now();
     const logManager = await LogManager.open({
@@ -54,6 +65,7 @@ export class KafkaServer {
       logger: logger.child({ component: 'log' }),
     });
     let groups: GroupCoordinator | undefined;
+    let socketServer: SocketServer | undefined;
     try {
       const metadata = new ClusterMetadata(config, logManager);
       const producers = new ProducerStateManager(config.logDirs[0]!);
@@ -65,7 +77,7 @@ export class KafkaServer {
       const bufferPool = new BufferPool();
       const context: BrokerContext = { config, logManager, metadata, groups, producers, logger, now: Date.now, shutdownSignal: shutdown.signal, bufferPool };
       const requestHandler = new RequestHandler(context, logger.child({ component: 'request' }));
-      const socketServer = new SocketServer({
+      socketServer = new SocketServer({
         listeners: config.listeners,
         handler: requestHandler,
         maxRequestBytes: config.socketRequestMaxBytes,
@@ -75,13 +87,33 @@ export class KafkaServer {
       });
       const bound = await socketServer.start();
       metadata.setAdvertisedEndpoint(advertised(config, bound));
-      const server = new KafkaServer(context, socketServer, signalShutdown, requestHandler);
+      const sockets = socketServer;
+      const http = config.httpEnabled
+        ? await BrokerHttpServer.start({
+            source: {
+              context,
+              listeners: bound,
+              startTimeMs: t0,
+              requestStats: requestHandler.stats,
+              connectionCountByListener: () => sockets.connectionCountByListener(),
+              connectionsCreated: sockets.connectionsCreated,
+            },
+            logger: logger.child({ component: 'http' }),
+            host: config.httpListeners[0]!.host,
+            port: config.httpListeners[0]!.port,
+            adminEnabled: config.httpAdminEnabled,
+            adminToken: config.httpAdminToken,
+            ...options.http,
+          })
+        : undefined;
+      const server = new KafkaServer(context, socketServer, signalShutdown, requestHandler, http);
       logger.info(
         {
           nodeId: config.nodeId,
           clusterId: metadata.clusterId,
           listeners: bound.map((l) => `${l.name}://${l.host}:${l.port}`),
           advertised: `${metadata.advertisedEndpoint.host}:${metadata.advertisedEndpoint.port}`,
+          http: http?.address ?? 'disabled',
           logDirs: config.logDirs,
           topics: metadata.topics().length,
           startMs: Date.now() - t0,
@@ -90,6 +122,7 @@ export class KafkaServer {
       );
       return server;
     } catch (e) {
+      if (socketServer) await socketServer.stop().catch(() => {});
       if (groups) await groups.shutdown().catch(() => {});
       await logManager.halt().catch(() => {});
       throw e;
@@ -107,6 +140,7 @@ export class KafkaServer {
       const logger = this.context.logger;
       const t0 = Date.now();
       logger.info(`[KafkaServer id=${this.context.config.nodeId}] shutting down`);
+      await this.http?.close();
       this.signalShutdown();
       await this.socketServer.stop();
       await this.context.groups.shutdown();
@@ -118,6 +152,7 @@ export class KafkaServer {
 
   /** Stop without a clean shutdown (no flush, no clean-shutdown marker): for crash tests. */
   async halt(): Promise<void> {
+    await this.http?.close();
     this.signalShutdown();
     await this.socketServer.stop();
     await this.context.groups.shutdown();

@@ -27,6 +27,8 @@ export class SocketServer {
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<Connection>();
   private seq = 0;
+  /** Connections accepted since start, per listener name (Kafka's socket-server-metrics connection-creation-total). */
+  readonly connectionsCreated = new Map<string, number>();
   /** The listeners with their bound ports, in configuration order (set by start). */
   bound: Listener[] = [];
 
@@ -59,12 +61,20 @@ export class SocketServer {
   private accept(socket: net.Socket, listenerName: string): void {
     const c = new Connection(socket, listenerName, this.seq++, this.options.handler, this.options.maxRequestBytes, this.options.queuedMaxRequests, this.options.logger, this.options.pool);
     this.connections.add(c);
+    this.connectionsCreated.set(listenerName, (this.connectionsCreated.get(listenerName) ?? 0) + 1);
     socket.on('close', () => this.connections.delete(c));
   }
 
   /** Number of open connections. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Open connections per listener name (every bound listener listed, 0 included); O(connections), for /metrics. */
+  connectionCountByListener(): Map<string, number> {
+    const out = new Map<string, number>(this.bound.map((l) => [l.name, 0]));
+    for (const c of this.connections) out.set(c.listenerName, (out.get(c.listenerName) ?? 0) + 1);
+    return out;
   }
 
   /** Stop accepting and close every connection. */

@@ -15,10 +15,14 @@ import type { BrokerContext } from '../../broker/server/types.js';
 import { pino, type LevelWithSilent } from 'pino';
 import { bundleChildScript } from '../helpers/child-script.js';
 
-/** Defaults that keep tests fast: no initial rebalance delay, short minimum session timeout. */
-export const FAST_TEST_PROPS: Record<string, string | number> = {
+/**
+ * Defaults that keep tests fast: no initial rebalance delay, short minimum session timeout; no HTTP
+ * server (its default port 8080 would clash between parallel test files; test/http starts it on port 0).
+ */
+export const FAST_TEST_PROPS: Record<string, string | number | boolean> = {
   'group.initial.rebalance.delay.ms': 0,
   'group.min.session.timeout.ms': 1000,
+  'http.enabled': false,
 };
 
 /** A broker running in this process. */
