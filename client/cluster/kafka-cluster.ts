@@ -68,12 +68,14 @@ export class KafkaCluster {
     const errors: string[] = [];
     for (const { host, port } of this.config.bootstrapServers) {
       const c = this.newConnection(host, port, -1);
+      // Known before it is connected, so that concurrent callers share it (and close() closes it).
+      this.bootstrapConnection = c;
       try {
         await c.connect();
-        this.bootstrapConnection = c;
         return c;
       } catch (e) {
         c.close();
+        if (this.bootstrapConnection === c) this.bootstrapConnection = undefined;
         errors.push((e as Error).message);
       }
     }

@@ -60,11 +60,15 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-/** A record ready for the accumulator: the encoder's RecordInput plus where it goes (one object per record). */
-interface Prepared extends RecordInput {
+/** A record ready for the accumulator, kept only for sends that have to wait (metadata, memory). */
+interface Prepared {
   topic: string;
   partition: number | undefined;
-  key: Buffer | null;
+  key: Uint8Array | null;
+  keyLen: number;
+  value: Uint8Array | string | null;
+  valueLen: number;
+  headers: RecordInput['headers'];
   timestamp: number;
   /** Estimated encoded size, bytes. */
   size: number;
@@ -78,6 +82,12 @@ interface Blocked {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The resolve function of the promise last created with `new Promise(capture)` (no closure per send). */
+let capturedResolve: (m: RecordMetadata | Promise<never>) => void;
+function capture(resolve: (m: RecordMetadata | Promise<never>) => void): void {
+  capturedResolve = resolve;
+}
 
 function byteLength(v: Buffer | Uint8Array | string | null | undefined): number {
   if (v == null) return 0;
@@ -111,7 +121,7 @@ export class KafkaProducer {
     this.autoCreate = boolConfig(props, 'allow.auto.create.topics', true);
     this.partitioner = options.partitioner;
     this.cluster = new KafkaCluster(this.config);
-    this.accumulator = new RecordAccumulator(this.config.batchSize, this.config.lingerMs, this.config.bufferMemory);
+    this.accumulator = new RecordAccumulator(this.config.batchSize, this.config.lingerMs, this.config.bufferMemory, this.config.maxRequestSize);
     this.txn = this.config.idempotence ? new TransactionManager(this.cluster, this.config.transactionTimeoutMs) : undefined;
     this.sender = new Sender(this.cluster, this.accumulator, this.config, this.txn);
   }
@@ -127,18 +137,21 @@ export class KafkaProducer {
    */
   send(record: ProducerRecord): Promise<RecordMetadata> {
     if (this.closed) return Promise.reject(new ProducerClosedError());
-    let p: Prepared;
     try {
-      p = this.prepare(record);
+      this.prepare(record);
     } catch (e) {
       return Promise.reject(e);
     }
+    const topicName = record.topic;
+    const partition = record.partition ?? undefined;
     if (this.blockedHead === this.blocked.length) {
-      const topic = this.cluster.metadata.topics.get(p.topic);
-      if (topic && topic.partitions.length > 0 && (p.partition === undefined || p.partition < topic.partitions.length) && this.accumulator.pool.tryAllocate(p.size)) {
-        return this.append(p, topic);
+      const topic = this.cluster.metadata.topics.get(topicName);
+      if (topic && topic.partitions.length > 0 && (partition === undefined || partition < topic.partitions.length) && this.accumulator.pool.tryAllocate(this.pSize)) {
+        return this.append(topicName, partition, this.pKey, this.pKeyLen, this.pValue, this.pValueLen, this.pHeaders, this.pTimestamp, this.pSize, topic);
       }
     }
+    const p: Prepared = { topic: topicName, partition, key: this.pKey, keyLen: this.pKeyLen, value: this.pValue, valueLen: this.pValueLen, headers: this.pHeaders, timestamp: this.pTimestamp, size: this.pSize };
+    this.sender.wakeup(); // with idempotence: ask for the producer id meanwhile
     return new Promise<Promise<RecordMetadata>>((resolve, reject) => {
       this.blocked.push({ p, deadline: Date.now() + this.config.maxBlockMs, resolve, reject });
       this.pumping ??= this.pump();
@@ -209,34 +222,59 @@ export class KafkaProducer {
   /** The partitions of `topic` (waits up to max.block.ms for its metadata). Errors: as send(). */
   async partitionsFor(topic: string): Promise<PartitionInfo[]> {
     if (this.closed) throw new ProducerClosedError();
+    this.sender.wakeup(); // with idempotence: ask for the producer id meanwhile
     return (await this.waitOnMetadata(topic, Date.now() + this.config.maxBlockMs)).partitions;
   }
 
-  private prepare(record: ProducerRecord): Prepared {
+  // The record being sent, as prepare() left it (fields instead of an object per send).
+  private pKey: Uint8Array | null = null;
+  private pKeyLen = -1;
+  private pValue: Uint8Array | string | null = null;
+  private pValueLen = -1;
+  private pHeaders: RecordInput['headers'] = undefined;
+  private pTimestamp = 0;
+  private pSize = 0;
+
+  /** Check a record and leave its encoder inputs in the p* fields. Errors: see the module comment. */
+  private prepare(record: ProducerRecord): void {
     if (!record || typeof record.topic !== 'string' || record.topic === '') throw new KafkaTsError('KTS_ERR_INVALID_RECORD', 'a ProducerRecord needs a topic');
-    const timestamp = record.timestamp ?? Date.now();
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new KafkaTsError('KTS_ERR_INVALID_RECORD', `Invalid timestamp: ${record.timestamp}. Timestamp should always be non-negative or null.`);
-    if (record.partition !== undefined && record.partition !== null && (!Number.isInteger(record.partition) || record.partition < 0)) {
-      throw new KafkaTsError('KTS_ERR_INVALID_RECORD', `Invalid partition given with record: ${record.partition}`);
+    let timestamp = record.timestamp;
+    if (timestamp === undefined || timestamp === null) timestamp = Date.now();
+    else if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new KafkaTsError('KTS_ERR_INVALID_RECORD', `Invalid timestamp: ${record.timestamp}. Timestamp should always be non-negative or null.`);
+    const part = record.partition;
+    if (part !== undefined && part !== null && (!Number.isInteger(part) || part < 0)) {
+      throw new KafkaTsError('KTS_ERR_INVALID_RECORD', `Invalid partition given with record: ${part}`);
     }
-    const key = record.key == null ? null : typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
+    const k = record.key;
+    let key: Uint8Array | null;
+    if (k === undefined || k === null) key = null;
+    else if (typeof k === 'string') key = Buffer.from(k);
+    else if (k instanceof Uint8Array) key = k;
+    else throw new KafkaTsError('KTS_ERR_INVALID_RECORD', 'a record key must be a Buffer, a string or null');
+    const value = record.value;
+    let valueLen: number;
+    if (value === undefined || value === null) valueLen = -1;
+    else if (typeof value === 'string') valueLen = Buffer.byteLength(value);
+    else if (value instanceof Uint8Array) valueLen = value.length;
+    else throw new KafkaTsError('KTS_ERR_INVALID_RECORD', 'a record value must be a Buffer, a string or null');
     let headers: RecordInput['headers'];
     let headerBytes = 0;
     const h = record.headers;
     if (h) {
       if (Array.isArray(h)) {
         const list: RecordHeaderInput[] = [];
-        for (const [k, v] of h) {
-          list.push({ key: k, value: v });
-          headerBytes += 10 + Buffer.byteLength(k) + byteLength(v);
+        for (const [hk, hv] of h) {
+          list.push({ key: hk, value: hv });
+          headerBytes += 10 + Buffer.byteLength(hk) + byteLength(hv);
         }
         headers = list;
       } else {
-        for (const k in h) headerBytes += 10 + Buffer.byteLength(k) + byteLength(h[k]);
+        for (const hk in h) headerBytes += 10 + Buffer.byteLength(hk) + byteLength(h[hk]);
         headers = h;
       }
     }
-    const size = estimateRecordSize(key?.length ?? 0, byteLength(record.value), headerBytes);
+    const keyLen = key === null ? -1 : key.length;
+    const size = estimateRecordSize(key === null ? 0 : keyLen, valueLen < 0 ? 0 : valueLen, headerBytes);
     const serialized = size + 61;
     if (serialized > this.config.maxRequestSize) {
       throw new KafkaProtocolError('MESSAGE_TOO_LARGE', `The message is ${serialized} bytes when serialized which is larger than ${this.config.maxRequestSize}, which is the value of the max.request.size configuration.`);
@@ -244,41 +282,61 @@ export class KafkaProducer {
     if (serialized > this.config.bufferMemory) {
       throw new KafkaProtocolError('MESSAGE_TOO_LARGE', `The message is ${serialized} bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration.`);
     }
-    return { key, value: record.value, headers, timestamp, topic: record.topic, partition: record.partition ?? undefined, size };
+    this.pKey = key;
+    this.pKeyLen = keyLen;
+    this.pValue = value ?? null;
+    this.pValueLen = valueLen;
+    this.pHeaders = headers;
+    this.pTimestamp = timestamp;
+    this.pSize = size;
   }
 
   /** Place a record whose memory is allocated; returns its RecordMetadata promise. */
-  private append(p: Prepared, topic: TopicMetadata): Promise<RecordMetadata> {
+  private append(
+    topicName: string,
+    explicitPartition: number | undefined,
+    key: Uint8Array | null,
+    keyLen: number,
+    value: Uint8Array | string | null,
+    valueLen: number,
+    headers: RecordInput['headers'],
+    timestamp: number,
+    size: number,
+    topic: TopicMetadata,
+  ): Promise<RecordMetadata> {
     const n = topic.partitions.length;
-    let partition = p.partition;
+    let partition = explicitPartition;
     let sticky = false;
     if (partition === undefined) {
       if (this.partitioner) {
-        partition = this.partitioner(p.topic, p.key, n);
+        partition = this.partitioner(topicName, key === null || Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.length), n);
         if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
-          this.accumulator.pool.deallocate(p.size);
-          return Promise.reject(new KafkaTsError('KTS_ERR_INVALID_RECORD', `the partitioner returned ${partition} for ${p.topic}, which has ${n} partitions`));
+          this.accumulator.pool.deallocate(size);
+          return Promise.reject(new KafkaTsError('KTS_ERR_INVALID_RECORD', `the partitioner returned ${partition} for ${topicName}, which has ${n} partitions`));
         }
-      } else if (p.key !== null) {
-        partition = partitionForKey(p.key, n);
+      } else if (key !== null) {
+        partition = partitionForKey(key, n);
       } else {
-        partition = this.sticky.partition(p.topic, n);
-        sticky = true;
+        partition = this.sticky.partition(topicName, n);
+        // With one partition there is nowhere else to go: let its batch grow instead (see RecordAccumulator.append).
+        sticky = n > 1;
       }
     }
-    const now = Date.now();
-    let r = this.accumulator.append(p.topic, partition, p, p.size, now, sticky);
-    if (!r) {
-      // KIP-480: the sticky partition's batch is full or was sent: move on to another partition.
-      partition = this.sticky.nextPartition(p.topic, n, partition);
-      r = this.accumulator.append(p.topic, partition, p, p.size, now, false)!;
+    const promise = new Promise<RecordMetadata>(capture);
+    const resolve = capturedResolve;
+    try {
+      const acc = this.accumulator;
+      if (!acc.append(topicName, partition, key, keyLen, value, valueLen, headers, timestamp, size, sticky, resolve)) {
+        // KIP-480: the sticky partition's batch is full or was sent: move on to another partition.
+        partition = this.sticky.nextPartition(topicName, n, partition);
+        acc.append(topicName, partition, key, keyLen, value, valueLen, headers, timestamp, size, false, resolve);
+      }
+    } catch (e) {
+      this.accumulator.pool.deallocate(size);
+      return Promise.reject(e);
     }
     this.sender.wakeup();
-    const { batch, index } = r;
-    const topicName = p.topic;
-    const part = partition;
-    const ts = p.timestamp;
-    return batch.done.then((res) => ({ topic: topicName, partition: part, offset: res.baseOffset < 0 ? -1 : res.baseOffset + index, timestamp: res.logAppendTime >= 0 ? res.logAppendTime : ts }));
+    return promise;
   }
 
   /** Serve blocked sends in order: metadata first, then memory, each within the send's max.block.ms. */
@@ -297,7 +355,8 @@ export class KafkaProducer {
           const pool = this.accumulator.pool;
           if (!pool.tryAllocate(b.p.size)) await pool.allocate(b.p.size, Math.max(0, b.deadline - Date.now()));
           this.takeBlocked();
-          b.resolve(this.append(b.p, topic));
+          const p = b.p;
+          b.resolve(this.append(p.topic, p.partition, p.key, p.keyLen, p.value, p.valueLen, p.headers, p.timestamp, p.size, topic));
         } catch (e) {
           this.takeBlocked();
           b.reject(e as Error);

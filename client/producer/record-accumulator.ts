@@ -2,21 +2,30 @@
  * RecordAccumulator (Java's `org.apache.kafka.clients.producer.internals.RecordAccumulator`): one
  * deque of ProducerBatch per partition. send() appends to the last batch of its partition's deque
  * while it has room (`batch.size`, uncompressed bytes; a record bigger than that gets a batch of its
- * own), else closes it and starts a new one. The Sender drains, per broker, the head batch of each
+ * own), else closes it and starts a new one. During a burst (an older batch of the partition queued or
+ * in flight) the last batch keeps growing past `batch.size`, up to about 1 MB (`growLimit`), instead
+ * of queueing many small batches that would each need a Produce request of their own (one batch per
+ * partition per request); a topic that refuses such a batch as too large goes back to `batch.size`. The Sender drains, per broker, the head batch of each
  * partition that is ready: full, older than `linger.ms`, or anything while a flush or close is under
  * way; retried batches wait `retry.backoff.ms`. Memory is counted against `buffer.memory` by the
  * BufferPool and given back when a batch completes.
  */
 import type { RecordInput } from '../records/index.js';
+import { RECORD_BATCH_OVERHEAD } from '../records/constants.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
 import { BufferPool } from './buffer-pool.js';
-import { ProducerBatch } from './producer-batch.js';
+import { ProducerBatch, type BatchRecordMetadata } from './producer-batch.js';
+
+/** Default upper bound of a grown batch (librdkafka's batch.size default). */
+const GROW_LIMIT = 1_000_000;
 
 /** The deque of one partition. */
 export interface PartitionQueue {
   topic: string;
   partition: number;
   batches: ProducerBatch[];
+  /** Batches drained and not yet completed or re-enqueued (in flight). */
+  sending: number;
 }
 
 /** What drain() found. */
@@ -37,6 +46,8 @@ export interface DrainOptions {
   maxRequestSize: number;
   /** Topics not to drain now (their metadata is being refreshed). */
   skipTopics?: ReadonlySet<string>;
+  /** Whether this ready head batch may be drained now (idempotence: see TransactionManager.mayDrain). */
+  mayDrain?: (batch: ProducerBatch) => boolean;
   /** Called for each drained batch before it leaves its deque (assigns sequence numbers). */
   onDrain?: (batch: ProducerBatch) => void;
 }
@@ -48,50 +59,96 @@ export class RecordAccumulator {
   private readonly queues: PartitionQueue[] = [];
   private readonly incomplete = new Set<ProducerBatch>();
   private drainIndex = 0;
+  /** Topics whose batches stay within batch.size (a grown batch was refused as too large). */
+  private readonly noGrow = new Set<string>();
+  /** The deque queue() returned last (consecutive sends usually go to the same partition). */
+  private lastQueue: PartitionQueue | undefined;
   private flushesInProgress = 0;
   /** Set by close(): every batch is ready. */
   closing = false;
 
+  /** Largest estimated size a batch queued behind another one may grow to (bytes, at least batchSize). */
+  readonly growLimit: number;
+
+  /**
+   * @param maxRequestSize max.request.size: grown batches stay well under it (and under the broker's
+   *   default message.max.bytes, 1048588).
+   */
   constructor(
     readonly batchSize: number,
     readonly lingerMs: number,
     bufferMemory: number,
+    maxRequestSize = 1048576,
   ) {
     this.pool = new BufferPool(bufferMemory);
+    this.growLimit = Math.max(batchSize, Math.min(GROW_LIMIT, maxRequestSize - 1024, Math.floor(bufferMemory / 8)));
   }
 
   /** The deque of a partition (created on first use). */
   queue(topic: string, partition: number): PartitionQueue {
+    const last = this.lastQueue;
+    if (last !== undefined && last.partition === partition && last.topic === topic) return last;
     let parts = this.topics.get(topic);
     if (!parts) this.topics.set(topic, (parts = []));
     let q = parts[partition];
     if (!q) {
-      q = { topic, partition, batches: [] };
+      q = { topic, partition, batches: [], sending: 0 };
       parts[partition] = q;
       this.queues.push(q);
     }
+    this.lastQueue = q;
     return q;
   }
 
   /**
-   * Append a record of `size` estimated bytes (already allocated from the pool). Returns the batch and
-   * the record's index, or undefined when `abortOnNewBatch` and a new batch would be needed (the
-   * sticky partitioner then picks another partition, KIP-480).
+   * Append a record of `size` estimated bytes (already allocated from the pool), encoding it into its
+   * partition's open batch (see ProducerBatch.append for the arguments). Returns the batch, or
+   * undefined when `abortOnNewBatch` and a new batch would be needed (the sticky partitioner then picks
+   * another partition, KIP-480). While an older batch of the partition is queued or in flight, the
+   * open batch keeps taking records past `batch.size`, up to `growLimit`: during a burst, one large
+   * batch replaces a queue of small ones (fewer, larger requests, as librdkafka's 1 MB batches), and
+   * no record waits longer than it would have (it could not have been sent earlier anyway).
+   * Errors: ProtocolEncodeError for bad header input (nothing appended).
    */
-  append(topic: string, partition: number, record: RecordInput, size: number, nowMs: number, abortOnNewBatch = false): { batch: ProducerBatch; index: number } | undefined {
+  append(
+    topic: string,
+    partition: number,
+    key: Uint8Array | null,
+    keyLen: number,
+    value: Uint8Array | string | null,
+    valueLen: number,
+    headers: RecordInput['headers'],
+    timestamp: number,
+    size: number,
+    abortOnNewBatch: boolean,
+    resolve: (m: BatchRecordMetadata | Promise<never>) => void,
+  ): ProducerBatch | undefined {
     const q = this.queue(topic, partition);
-    const last = q.batches[q.batches.length - 1];
+    const batches = q.batches;
+    const last = batches[batches.length - 1];
     if (last && !last.closed) {
-      if (last.estimatedBytes + size <= this.batchSize) return { batch: last, index: last.append(record, size) };
+      const total = last.estimatedBytes + size;
+      if (total <= this.batchSize || (!abortOnNewBatch && total <= this.growLimit && (batches.length > 1 || q.sending > 0) && !this.noGrow.has(topic))) {
+        last.append(key, keyLen, value, valueLen, headers, timestamp, size, resolve);
+        return last;
+      }
       last.closed = true;
     }
     if (abortOnNewBatch) return undefined;
-    const batch = new ProducerBatch(topic, partition, nowMs);
-    q.batches.push(batch);
+    // batch.size to start with; a growing batch doubles its buffer, or starts with a large free one
+    // (buffers are reused, see ProducerBatch).
+    const mayGrow = (batches.length > 0 || q.sending > 0) && this.growLimit > this.batchSize && !this.noGrow.has(topic);
+    const batch = new ProducerBatch(topic, partition, Date.now(), Math.max(this.batchSize, size) + RECORD_BATCH_OVERHEAD, mayGrow);
+    try {
+      batch.append(key, keyLen, value, valueLen, headers, timestamp, size, resolve);
+    } catch (e) {
+      batch.fail(e as Error);
+      throw e;
+    }
+    batches.push(batch);
     this.incomplete.add(batch);
-    const index = batch.append(record, size);
     if (batch.estimatedBytes >= this.batchSize) batch.closed = true;
-    return { batch, index };
+    return batch;
   }
 
   /** True when `topic-partition` has an open batch (used by the sticky partitioner). */
@@ -123,11 +180,12 @@ export class RecordAccumulator {
         nextReadyMs = Math.min(nextReadyMs, batch.retryAtMs);
         continue;
       }
-      const ready = urgent || batch.closed || q.batches.length > 1 || nowMs - batch.createdMs >= this.lingerMs;
+      const ready = urgent || batch.closed || q.batches.length > 1 || batch.estimatedBytes >= this.batchSize || nowMs - batch.createdMs >= this.lingerMs;
       if (!ready) {
         nextReadyMs = Math.min(nextReadyMs, batch.createdMs + this.lingerMs);
         continue;
       }
+      if (options.mayDrain && !options.mayDrain(batch)) continue; // woken again by the answer
       const leader = metadata.leaderFor(q.topic, q.partition);
       if (!leader) {
         unknownLeaders.add(q.topic);
@@ -144,6 +202,8 @@ export class RecordAccumulator {
       sizes.set(node, used + batch.sizeInBytes);
       q.batches.shift();
       batch.closed = true;
+      batch.sending = true;
+      q.sending++;
       options.onDrain?.(batch);
       let list = byNode.get(node);
       if (!list) byNode.set(node, (list = []));
@@ -156,9 +216,31 @@ export class RecordAccumulator {
   reenqueue(batch: ProducerBatch, nowMs: number, backoffMs: number): void {
     batch.retryAtMs = nowMs + backoffMs;
     const q = this.queue(batch.topic, batch.partition);
+    if (batch.sending) {
+      batch.sending = false;
+      q.sending--;
+    }
     let i = 0;
     while (i < q.batches.length && q.batches[i]!.id < batch.id) i++;
     q.batches.splice(i, 0, batch);
+  }
+
+  /**
+   * Replace a drained batch by its pieces (ProducerBatch.split), at its place in its deque, ready at
+   * once; batches of its topic no longer grow past batch.size (the broker refused one).
+   */
+  reenqueueSplit(batch: ProducerBatch, pieces: ProducerBatch[]): void {
+    this.noGrow.add(batch.topic);
+    const q = this.queue(batch.topic, batch.partition);
+    if (batch.sending) {
+      batch.sending = false;
+      q.sending--;
+    }
+    this.incomplete.delete(batch);
+    let i = 0;
+    while (i < q.batches.length && q.batches[i]!.id < batch.id) i++;
+    q.batches.splice(i, 0, ...pieces);
+    for (const p of pieces) this.incomplete.add(p);
   }
 
   /** Take a queued batch out of its deque. */
@@ -184,6 +266,11 @@ export class RecordAccumulator {
 
   /** Forget a completed batch and give its memory back. */
   deallocate(batch: ProducerBatch): void {
+    if (batch.sending) {
+      batch.sending = false;
+      const q = this.topics.get(batch.topic)?.[batch.partition];
+      if (q) q.sending--;
+    }
     if (this.incomplete.delete(batch)) this.pool.deallocate(batch.estimatedBytes);
   }
 

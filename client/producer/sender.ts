@@ -18,7 +18,8 @@
  * predecessor is missing (OUT_OF_ORDER_SEQUENCE_NUMBER, retried here while an earlier batch of the
  * partition is still outstanding, else an epoch bump: see TransactionManager) and recognises resent ones.
  * Without idempotence and with max.in.flight > 1, a retry can reorder records, as in Java.
- * MESSAGE_TOO_LARGE from the broker fails the batch (Java splits it and retries; not done here).
+ * MESSAGE_TOO_LARGE from the broker for a batch of several records splits it into `batch.size` pieces
+ * that are sent in its place (Java's splitAndReenqueue); for a single record it fails the send.
  */
 import { KafkaProtocolError } from '../errors.js';
 import { Apis } from '../protocol/index.js';
@@ -35,6 +36,7 @@ const METADATA_ERRORS = new Set([errorCode('NOT_LEADER_OR_FOLLOWER'), errorCode(
 const DUPLICATE_SEQUENCE_NUMBER = errorCode('DUPLICATE_SEQUENCE_NUMBER');
 const OUT_OF_ORDER_SEQUENCE_NUMBER = errorCode('OUT_OF_ORDER_SEQUENCE_NUMBER');
 const UNKNOWN_PRODUCER_ID = errorCode('UNKNOWN_PRODUCER_ID');
+const MESSAGE_TOO_LARGE = errorCode('MESSAGE_TOO_LARGE');
 
 /** Counters, for tests and benchmarks. */
 export interface SenderStats {
@@ -42,11 +44,13 @@ export interface SenderStats {
   batchesSent: number;
   retries: number;
   epochBumps: number;
+  /** Batches split after MESSAGE_TOO_LARGE. */
+  splits: number;
 }
 
 /** See the module comment. */
 export class Sender {
-  readonly stats: SenderStats = { produceRequests: 0, batchesSent: 0, retries: 0, epochBumps: 0 };
+  readonly stats: SenderStats = { produceRequests: 0, batchesSent: 0, retries: 0, epochBumps: 0, splits: 0 };
   private readonly inFlight = new Map<number, number>();
   private totalInFlight = 0;
   private scheduled = false;
@@ -108,6 +112,9 @@ export class Sender {
       this.accumulator.abortAll(this.fatalError);
       return;
     }
+    // The producer id is asked for at the first wakeup (a send, even one still waiting for metadata),
+    // in parallel with the first metadata request, as Java's sender does when it starts.
+    if (this.txn && !this.txn.hasProducerId) this.initProducerId();
     const topics = this.accumulator.queuedTopics();
     if (topics.size === 0) return;
     // Topics marked stale (after NOT_LEADER_OR_FOLLOWER and the like) or too old wait for fresh metadata.
@@ -123,15 +130,25 @@ export class Sender {
     }
     const txn = this.txn;
     const max = this.config.maxInFlightRequestsPerConnection;
-    const r = this.accumulator.drain(now, this.cluster.metadata, {
-      canSend: (node) => (this.inFlight.get(node) ?? 0) < max,
+    const options = {
+      canSend: (node: number) => (this.inFlight.get(node) ?? 0) < max,
       maxRequestSize: this.config.maxRequestSize,
       skipTopics: stale,
-      onDrain: txn ? (b) => txn.assign(b) : undefined,
-    });
-    if (r.unknownLeaders.size > 0) this.refreshMetadata([...r.unknownLeaders]);
-    for (const [node, batches] of r.byNode) void this.sendProduce(node, batches);
-    if (r.nextReadyMs < Infinity) this.wakeAt(r.nextReadyMs);
+      mayDrain: txn ? (b: ProducerBatch) => txn.mayDrain(b) : undefined,
+      onDrain: txn ? (b: ProducerBatch) => txn.assign(b) : undefined,
+    };
+    // One request carries at most one batch per partition: drain again while requests can be sent, so
+    // that a partition with several ready batches gets several requests in flight (as Java's sender
+    // loop does), not one per wakeup.
+    let nextReadyMs = Infinity;
+    for (let round = 0; round < max; round++) {
+      const r = this.accumulator.drain(now, this.cluster.metadata, options);
+      if (r.unknownLeaders.size > 0) this.refreshMetadata([...r.unknownLeaders]);
+      nextReadyMs = Math.min(nextReadyMs, r.nextReadyMs);
+      if (r.byNode.size === 0) break;
+      for (const [node, batches] of r.byNode) void this.sendProduce(node, batches);
+    }
+    if (nextReadyMs < Infinity) this.wakeAt(nextReadyMs);
     // Keep checking delivery timeouts of waiting batches.
     if (this.accumulator.hasQueued) this.wakeAt(now + Math.max(this.config.retryBackoffMs, 100));
   }
@@ -250,7 +267,13 @@ export class Sender {
       }
       const err = new KafkaProtocolError(code, p.errorMessage ?? `${b.topic}-${b.partition}`);
       if (METADATA_ERRORS.has(code)) this.cluster.metadata.invalidate(b.topic);
-      if (code === OUT_OF_ORDER_SEQUENCE_NUMBER && this.txn?.isRetriableOutOfOrder(b)) {
+      if (code === MESSAGE_TOO_LARGE && b.recordCount > 1 && this.running) {
+        // As Java: split into batch.size pieces and send those (the broker wrote nothing of it).
+        this.stats.splits++;
+        const pieces = b.split(this.config.batchSize);
+        this.txn?.split(b, pieces);
+        this.accumulator.reenqueueSplit(b, pieces);
+      } else if (code === OUT_OF_ORDER_SEQUENCE_NUMBER && this.txn?.isRetriableOutOfOrder(b)) {
         this.retryOrFail(b, err, now, true);
       } else if (code === OUT_OF_ORDER_SEQUENCE_NUMBER || code === UNKNOWN_PRODUCER_ID) {
         if (this.txn) this.txn.bumpNeeded = true;
@@ -276,7 +299,8 @@ export class Sender {
 
   private completeBatch(b: ProducerBatch, baseOffset: number, logAppendTime: number): void {
     this.txn?.acknowledged(b);
-    b.complete({ baseOffset, logAppendTime });
+    // With acks=0 the socket may still be writing the batch: its buffer is not reused then.
+    b.complete({ baseOffset, logAppendTime }, this.config.acks !== 0);
     this.accumulator.deallocate(b);
   }
 

@@ -29,6 +29,8 @@ interface PartitionSequences {
   ackedEnd: number;
   /** Batches with a sequence of the current epoch, not yet acknowledged or failed. */
   outstanding: Set<ProducerBatch>;
+  /** A batch of the current epoch was acknowledged (the broker keeps this producer's state for the partition). */
+  acked: boolean;
 }
 
 /** See the module comment. */
@@ -52,7 +54,7 @@ export class TransactionManager {
   private entry(batch: ProducerBatch): PartitionSequences {
     const key = `${batch.topic}\u0000${batch.partition}`;
     let e = this.partitions.get(key);
-    if (!e) this.partitions.set(key, (e = { nextSequence: 0, ackedEnd: 0, outstanding: new Set() }));
+    if (!e) this.partitions.set(key, (e = { nextSequence: 0, ackedEnd: 0, outstanding: new Set(), acked: false }));
     return e;
   }
 
@@ -67,9 +69,30 @@ export class TransactionManager {
     e.outstanding.add(batch);
   }
 
+  /**
+   * Whether a batch not yet sequenced may be drained now. Not while the first batch of its partition in
+   * this epoch is unanswered: a broker without state for this producer accepts any first sequence, so
+   * if that batch failed (e.g. the partition was not ready yet), a later batch in flight could be
+   * written before it and the retry would be out of order. Once one batch is acknowledged, the broker
+   * refuses gaps, and several batches of the partition may be in flight (max.in.flight).
+   */
+  mayDrain(batch: ProducerBatch): boolean {
+    if (batch.baseSequence >= 0) return true;
+    const e = this.partitions.get(`${batch.topic}\u0000${batch.partition}`);
+    return e === undefined || e.acked || e.outstanding.size === 0;
+  }
+
   /** Forget a failed batch. */
   failed(batch: ProducerBatch): void {
     if (batch.baseSequence >= 0 && batch.producerEpoch === this.producerEpoch) this.entry(batch).outstanding.delete(batch);
+  }
+
+  /** A batch was split (ProducerBatch.split): its pieces carry its sequences now. */
+  split(batch: ProducerBatch, pieces: ProducerBatch[]): void {
+    if (batch.baseSequence < 0 || batch.producerEpoch !== this.producerEpoch) return;
+    const e = this.entry(batch);
+    e.outstanding.delete(batch);
+    for (const p of pieces) e.outstanding.add(p);
   }
 
   /** Record an acknowledged batch. */
@@ -79,6 +102,7 @@ export class TransactionManager {
     e.outstanding.delete(batch);
     // A partition's batches are written, and so acknowledged, in sequence order.
     e.ackedEnd = (batch.baseSequence + batch.recordCount) % (INT32_MAX + 1);
+    e.acked = true;
   }
 
   /**

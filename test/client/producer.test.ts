@@ -265,6 +265,33 @@ describe('batching, acks, limits and config', () => {
     expect(producer.sender.stats.produceRequests).toBe(0);
   });
 
+  it('a burst grows batches past batch.size; a batch the topic refuses as too large is split and every record lands once, in order', async () => {
+    const topic = unique('prod-split');
+    const kafka = new Kafka({ clientId: 'prod-test-admin', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '60000' }] }] });
+    await admin.disconnect();
+    const producer = new KafkaProducer({ 'bootstrap.servers': broker.bootstrap });
+    await producer.partitionsFor(topic);
+    const value = Buffer.alloc(100, 7);
+    const N = 5000;
+    const metas = await Promise.all(Array.from({ length: N }, (_, i) => producer.send({ topic, key: `k${i}`, value, headers: i % 1000 === 0 ? { i: String(i) } : undefined })));
+    expect(metas.map((m) => m.offset)).toEqual(metas.map((_, i) => i));
+    expect(producer.sender.stats.splits).toBeGreaterThan(0);
+    const batches = await storedBatches(broker.logDir, topic, 0);
+    expect(batches.flatMap((b) => b.records.map((r) => r.key!.toString()))).toEqual(metas.map((_, i) => `k${i}`));
+    const all = batches.flatMap((b) => b.records);
+    expect(all[1000]!.headers).toEqual([{ key: 'i', value: Buffer.from('1000') }]);
+    expect(all[1001]!.headers).toEqual([]);
+    expect(Math.max(...batches.map((b) => b.sizeInBytes))).toBeLessThanOrEqual(60000);
+    // Later bursts keep to batch.size on this topic: no more splits.
+    const splits = producer.sender.stats.splits;
+    await Promise.all(Array.from({ length: N }, () => producer.send({ topic, value })));
+    expect(producer.sender.stats.splits).toBe(splits);
+    await producer.close();
+  });
+
   it('LogAppendTime topics report the broker time; close() sends what is buffered', async () => {
     const topic = unique('prod-lat');
     const kafka = new Kafka({ clientId: 'prod-test-admin', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
