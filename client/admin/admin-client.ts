@@ -15,7 +15,13 @@ import type { BrokerNode } from '../cluster/metadata-cache.js';
 import { commonConfig, type ClientProperties, type CommonConfig } from '../config.js';
 import { KafkaProtocolError } from '../errors.js';
 import { Apis, type ResponseOf } from '../protocol/index.js';
-import { decodeConsumerAssignment, decodeConsumerSubscription, type TopicPartitionRef } from './consumer-protocol.js';
+import { decodeAssignment, decodeSubscription } from '../consumer/consumer-protocol.js';
+
+/** A topic and partition. */
+export interface TopicPartitionRef {
+  topic: string;
+  partition: number;
+}
 
 /** One partition of a described topic. */
 export interface TopicPartitionDescription {
@@ -364,12 +370,12 @@ export class AdminClient {
           let subscription: string[] = [];
           if (consumer) {
             try {
-              assignment = decodeConsumerAssignment(m.memberAssignment).partitions;
+              assignment = decodeAssignment(m.memberAssignment).partitions.flatMap((tp) => tp.partitions.map((partition) => ({ topic: tp.topic, partition })));
             } catch {
               // an assignment we cannot decode shows as none
             }
             try {
-              if (m.memberMetadata.length > 0) subscription = decodeConsumerSubscription(m.memberMetadata).topics;
+              if (m.memberMetadata.length > 0) subscription = decodeSubscription(m.memberMetadata).topics;
             } catch {
               // likewise
             }

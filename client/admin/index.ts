@@ -1,3 +1,2 @@
-/** The admin client and the consumer protocol's embedded formats. */
+/** The admin client. The consumer protocol's embedded formats are in client/consumer/consumer-protocol.ts. */
 export * from './admin-client.js';
-export * from './consumer-protocol.js';

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { AdminClient, decodeConsumerAssignment, decodeConsumerSubscription, encodeConsumerAssignment, encodeConsumerSubscription } from '../../client/admin/index.js';
+import { AdminClient } from '../../client/admin/index.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../client/consumer/consumer-protocol.js';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
 
 let broker: TestBroker;
@@ -150,20 +151,19 @@ describe('AdminClient errors', () => {
 describe('consumer protocol codec', () => {
   it('round-trips subscriptions and assignments of every version', () => {
     for (const version of [0, 1, 2, 3]) {
-      const s = decodeConsumerSubscription(encodeConsumerSubscription({ version, topics: ['a', 'b'], userData: Buffer.from('u'), ownedPartitions: [{ topic: 'a', partition: 1 }], generationId: 7, rackId: 'r1' }));
+      const s = decodeSubscription(encodeSubscription({ topics: ['a', 'b'], userData: Buffer.from('u'), ownedPartitions: [{ topic: 'a', partitions: [1] }], generationId: 7, rackId: 'r1' }, version));
       expect(s.topics).toEqual(['a', 'b']);
       expect(s.userData).toEqual(Buffer.from('u'));
-      if (version >= 1) expect(s.ownedPartitions).toEqual([{ topic: 'a', partition: 1 }]);
+      if (version >= 1) expect(s.ownedPartitions).toEqual([{ topic: 'a', partitions: [1] }]);
       if (version >= 2) expect(s.generationId).toBe(7);
       if (version >= 3) expect(s.rackId).toBe('r1');
     }
-    const a = decodeConsumerAssignment(encodeConsumerAssignment({ partitions: [{ topic: 't', partition: 0 }, { topic: 'u', partition: 2 }, { topic: 't', partition: 3 }] }));
+    const a = decodeAssignment(encodeAssignment({ partitions: [{ topic: 't', partitions: [0, 3] }, { topic: 'u', partitions: [2] }], userData: null }));
     expect(a.partitions).toEqual([
-      { topic: 't', partition: 0 },
-      { topic: 't', partition: 3 },
-      { topic: 'u', partition: 2 },
+      { topic: 't', partitions: [0, 3] },
+      { topic: 'u', partitions: [2] },
     ]);
-    expect(decodeConsumerAssignment(Buffer.alloc(0)).partitions).toEqual([]);
-    expect(() => decodeConsumerAssignment(Buffer.from([0, 0, 0, 0, 0, 5]))).toThrow();
+    expect(decodeAssignment(Buffer.alloc(0)).partitions).toEqual([]);
+    expect(() => decodeAssignment(Buffer.from([0, 0, 0, 0, 0, 5]))).toThrow();
   });
 });
