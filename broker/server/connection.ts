@@ -9,7 +9,8 @@
  */
 import type net from 'node:net';
 import type { Logger } from 'pino';
-import { BufferPool } from './buffer-pool.js';
+import { FrameAssembler } from '../../client/network/frame-assembler.js';
+import type { BufferPool } from './buffer-pool.js';
 
 /** What a connection asks of the request layer. */
 export interface FrameHandler {
@@ -35,9 +36,7 @@ export class Connection {
   readonly remotePort: number;
   private readonly abort = new AbortController();
   private readonly frames: Buffer[] = [];
-  private chunks: Buffer[] = [];
-  private chunkBytes = 0;
-  private frameSize = -1;
+  private readonly assembler: FrameAssembler;
   private running = false;
   private closed = false;
   private paused = false;
@@ -58,6 +57,7 @@ export class Connection {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     this.id = `${socket.localAddress}:${socket.localPort}-${this.remoteAddress}:${this.remotePort}-${seq}`;
+    this.assembler = new FrameAssembler((n) => pool.acquire(n));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -83,65 +83,28 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.chunks.push(chunk);
-    this.chunkBytes += chunk.length;
-    for (;;) {
-      if (this.frameSize < 0) {
-        if (this.chunkBytes < 4) break;
-        const size = this.peekInt32();
-        if (size < 0 || size > this.maxRequestBytes) {
-          this.logger.warn({ connection: this.id, size, max: this.maxRequestBytes }, `closing connection: request size ${size} is over socket.request.max.bytes (${this.maxRequestBytes}) or negative`);
-          this.close();
-          return;
-        }
-        this.take(4);
-        this.frameSize = size;
+    this.assembler.push(chunk);
+    let frame: Buffer | undefined;
+    let refused = false;
+    const checkSize = (size: number) => {
+      if (size < 0 || size > this.maxRequestBytes) {
+        this.logger.warn({ connection: this.id, size, max: this.maxRequestBytes }, `closing connection: request size ${size} is over socket.request.max.bytes (${this.maxRequestBytes}) or negative`);
+        refused = true;
+        throw new CloseConnectionError('request size out of bounds');
       }
-      if (this.chunkBytes < this.frameSize) break;
-      const frame = this.take(this.frameSize);
-      this.frameSize = -1;
-      this.frames.push(frame);
+    };
+    try {
+      while ((frame = this.assembler.next(checkSize)) !== undefined) this.frames.push(frame);
+    } catch (e) {
+      if (!refused) throw e;
+      this.close();
+      return;
     }
     if (this.frames.length >= this.queuedMaxRequests && !this.paused) {
       this.paused = true;
       this.socket.pause();
     }
     if (!this.running && this.frames.length > 0) void this.run();
-  }
-
-  private peekInt32(): number {
-    const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
-    const b = this.take(4);
-    this.chunks.unshift(b);
-    this.chunkBytes += 4;
-    return b.readInt32BE(0);
-  }
-
-  /** Remove `n` bytes from the front of the buffered chunks (no copy when they lie in one chunk). */
-  private take(n: number): Buffer {
-    if (n === 0) return Buffer.alloc(0);
-    this.chunkBytes -= n;
-    const first = this.chunks[0]!;
-    if (first.length === n) {
-      this.chunks.shift();
-      return first;
-    }
-    if (first.length > n) {
-      this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = this.pool.acquire(n);
-    let pos = 0;
-    while (pos < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - pos);
-      c.copy(out, pos, 0, k);
-      pos += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    return out;
   }
 
   /** Call `fn` once the response to the request being handled has been written to the socket (or dropped). */
@@ -212,7 +175,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.frames.length = 0;
-    this.chunks = [];
+    this.assembler.clear();
     this.socket.destroy();
     this.abort.abort();
   }

@@ -14,6 +14,7 @@
  */
 import net from 'node:net';
 import { KafkaProtocolError, KafkaTsError } from '../errors.js';
+import { FrameAssembler } from './frame-assembler.js';
 import { Apis, decodeResponse, encodeRequestChunks, type ApiCodec, type RequestInput, type ResponseOf } from '../protocol/index.js';
 
 /** The TCP connection could not be made (refused, unreachable, setup timeout). Stable code `KTS_ERR_CONNECT`. */
@@ -21,6 +22,11 @@ export class ConnectionError extends KafkaTsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('KTS_ERR_CONNECT', message, options);
   }
+}
+
+/** A response frame must hold at least its correlation id. */
+function checkResponseSize(size: number): void {
+  if (size < 4) throw new Error(`frame of ${size} bytes`);
 }
 
 /** Options of a BrokerConnection. */
@@ -74,9 +80,7 @@ export class BrokerConnection {
   private correlationId = 0;
   private readonly inFlight: Pending[] = [];
   private readonly waiting: Queued[] = [];
-  private chunks: Buffer[] = [];
-  private chunkBytes = 0;
-  private frameSize = -1;
+  private readonly assembler = new FrameAssembler();
   private closedError: Error | undefined;
   /** Broker ranges by API key, from ApiVersions. */
   private versions: Map<number, { min: number; max: number }> | undefined;
@@ -234,44 +238,16 @@ export class BrokerConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.chunkBytes += chunk.length;
-    for (;;) {
-      if (this.frameSize < 0) {
-        if (this.chunkBytes < 4) return;
-        this.frameSize = this.take(4).readInt32BE(0);
-        if (this.frameSize < 4) return this.fail(new KafkaProtocolError('NETWORK_EXCEPTION', `${this.address} sent a frame of ${this.frameSize} bytes`));
+    this.assembler.push(chunk);
+    let frame: Buffer | undefined;
+    try {
+      while ((frame = this.assembler.next(checkResponseSize)) !== undefined) {
+        this.dispatch(frame);
+        if (this.closedError) return;
       }
-      if (this.chunkBytes < this.frameSize) return;
-      const frame = this.take(this.frameSize);
-      this.frameSize = -1;
-      this.dispatch(frame);
-      if (this.closedError) return;
+    } catch (e) {
+      this.fail(new KafkaProtocolError('NETWORK_EXCEPTION', `${this.address} sent a bad frame: ${(e as Error).message}`));
     }
-  }
-
-  private take(n: number): Buffer {
-    this.chunkBytes -= n;
-    const first = this.chunks[0]!;
-    if (first.length === n) {
-      this.chunks.shift();
-      return first;
-    }
-    if (first.length > n) {
-      this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let pos = 0;
-    while (pos < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - pos);
-      c.copy(out, pos, 0, k);
-      pos += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    return out;
   }
 
   private dispatch(frame: Buffer): void {
