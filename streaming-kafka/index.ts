@@ -30,3 +30,6 @@ export { PIDRateEstimator, createRateEstimator, type RateEstimator } from './sch
 export { RateController } from './scheduler/rate/rate-controller.js';
 export { TransactionalLmdbSink, type SinkTransaction } from './sinks/transactional-lmdb-sink.js';
 export { writeBatchFile } from './sinks/idempotent-file-sink.js';
+
+export { StreamingUI } from './ui/streaming-ui.js';
+export { StreamingProgressListener } from './ui/streaming-progress.js';

@@ -11,6 +11,7 @@
  * | GET /api/v1/streams | the registered stream applications |
  * | POST /api/v1/streams | register (or refresh) a stream application: `{ appId, name, statusUrl, batchIntervalMs? }` → 201 (new) or 200 |
  * | DELETE /api/v1/streams/:appId | forget one → 204; 404 NOT_FOUND |
+ * | GET /api/v1/streams/:appId/status | the application's status document, fetched from its statusUrl (loopback only, 3 s timeout): 404 NOT_FOUND, 403 STATUS_URL_NOT_LOOPBACK, 502 STREAM_APP_UNREACHABLE / STREAM_APP_ERROR / STREAM_APP_BAD_RESPONSE, 504 STREAM_APP_TIMEOUT |
  *
  * Registration needs no token (applications on the same host register themselves, and it changes no
  * broker data); it only accepts `application/json`, so a web page of another origin cannot post it
@@ -21,7 +22,7 @@ import type { BrokerHistory } from './history.js';
 import { HttpApiError } from './errors.js';
 import { packageVersion } from './package-info.js';
 import * as S from './schemas.js';
-import type { StreamRegistration, StreamRegistry } from './streams.js';
+import { fetchStreamStatus, StreamStatusError, type StreamRegistration, type StreamRegistry } from './streams.js';
 import { groupDetail, groupSummaries, listenerUrl, topicDetail, topicSummaries, type HttpBrokerSource } from './views.js';
 
 /** What the API routes read. */
@@ -104,6 +105,20 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRouteOptions):
     const { app: registered, created } = streams.register(req.body, Date.now());
     if (created) req.log.info({ appId: registered.appId, name: registered.name, statusUrl: registered.statusUrl }, 'stream application registered');
     return reply.code(created ? 201 : 200).send(registered);
+  });
+
+  // The dashboard's Streaming page reads an application's status here: same origin for the browser, so
+  // the application's server needs no CORS. Forwarded only to the registered, loopback status URL.
+  app.get<{ Params: { appId: string } }>('/api/v1/streams/:appId/status', { schema: { params: S.appParams, response: S.errorResponses } }, async (req, reply) => {
+    const registered = streams.get(req.params.appId, Date.now());
+    if (!registered) throw new HttpApiError(404, 'NOT_FOUND', `No stream application ${req.params.appId} is registered.`);
+    try {
+      const status = await fetchStreamStatus(registered);
+      return reply.header('cache-control', 'no-store').type('application/json').send(JSON.stringify(status));
+    } catch (e) {
+      if (e instanceof StreamStatusError) throw new HttpApiError(e.statusCode, e.code, e.message);
+      throw e;
+    }
   });
 
   app.delete<{ Params: { appId: string } }>('/api/v1/streams/:appId', { schema: { params: S.appParams, response: S.errorResponses } }, async (req, reply) => {

@@ -12,6 +12,7 @@ import { DStreamGraph } from '../graph/dstream-graph.js';
 import type { BatchData } from '../rdd/batch-data.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import type { StreamingListener } from '../scheduler/streaming-listener.js';
+import type { StreamingUI } from '../ui/streaming-ui.js';
 import { SystemClock, type Clock } from '../util/clock.js';
 import { StreamingConf } from '../util/conf.js';
 import { IllegalArgumentException, IllegalStateException, SparkException } from '../util/errors.js';
@@ -25,7 +26,7 @@ export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 export interface StreamingContextOptions {
   /** Batch interval, ms (Spark's batchDuration). Required, a positive integer. */
   batchDurationMs: number;
-  /** Spark conf pairs (`spark.streaming.*` keys, see util/conf.ts). */
+  /** Spark conf pairs (`spark.streaming.*` keys, see util/conf.ts; `spark.ui.*` keys of the status server, see ui/streaming-ui.ts). */
   conf?: Record<string, string | number | boolean | undefined>;
   /** Clock for batch times and BatchInfo times (Spark's spark.streaming.clock); default SystemClock. Tests pass a ManualClock. */
   clock?: Clock;
@@ -74,6 +75,8 @@ export class StreamingContext {
   recoveredCheckpoint: CheckpointRecord | undefined;
   /** Writer of `checkpointDir`, open while ACTIVE. */
   checkpointWriter: CheckpointWriter | undefined;
+  /** The status server (ui/streaming-ui.ts), running while ACTIVE when `spark.ui.enabled=true`. */
+  ui: StreamingUI | undefined;
   private state: StreamingContextState = 'INITIALIZED';
   private startSite = '';
   private readonly stopOnShutdown: boolean;
@@ -214,11 +217,14 @@ export class StreamingContext {
       activeContext = this;
       if (this.checkpointDir !== undefined) this.checkpointWriter = new CheckpointWriter(this.checkpointDir);
       for (const i of this.graph.inputStreams) if (i.rateController) this.addStreamingListener(i.rateController);
+      // spark.ui.enabled: the status server (and dashboard registration); loaded only when asked for
+      if (this.conf.getBoolean('spark.ui.enabled', false)) this.ui = await (await import('../ui/streaming-ui.js')).StreamingUI.start(this);
       await this.scheduler.start();
     } catch (err) {
       this.logger.error(`Error starting the context, marking it as stopped: ${String(err)}`);
       this.state = 'STOPPED';
       if (activeContext === this) activeContext = undefined;
+      await this.ui?.stop();
       await this.checkpointWriter?.close();
       throw err;
     }
@@ -300,6 +306,7 @@ export class StreamingContext {
       await this.graph.stopInputs();
       await this.checkpointWriter?.close();
     } finally {
+      await this.ui?.stop().catch((e) => this.logger.warn(`Stopping the UI failed: ${String(e)}`));
       if (activeContext === this) activeContext = undefined;
       this.logger.info(`StreamingContext stopped successfully`);
       this.termination.resolve();

@@ -1,5 +1,6 @@
 // kafka-ts dashboard: a small single-page app over the broker's JSON API (/api/v1), redrawn by polling
-// every POLL_MS. Pages (hash routes): #/ overview, #/topic/<name>, #/group/<id>, #/streams.
+// every POLL_MS. Pages (hash routes): #/ overview, #/topic/<name>, #/group/<id>, #/streams,
+// #/stream/<appId> (a stream application's Streaming page).
 // Charts are uPlot (global `uPlot`, loaded by index.html from /ui/vendor/uplot/). Every text that comes
 // from the broker (topic names, client ids...) is put in the page as text, never as HTML.
 
@@ -378,6 +379,10 @@ function groupPage(id) {
   };
 }
 
+function streamHref(appId) {
+  return `#/stream/${encodeURIComponent(appId)}`;
+}
+
 function streamsPage() {
   const body = h('div', { id: 'streams' });
   return {
@@ -388,7 +393,7 @@ function streamsPage() {
         h(
           'p',
           { class: 'muted' },
-          'Stream applications (StreamingContexts) that registered with this broker. Each one serves its own status; the Spark-style Streaming page with batches, input rate, scheduling delay and processing time comes with the stream layer.',
+          'Stream applications (StreamingContexts with spark.ui.enabled=true and spark.ui.dashboard.url set to this broker) that registered here. Open one for its Streaming page: batches, input rate, scheduling delay and processing time.',
         ),
         h('div', { class: 'panel' }, body),
       );
@@ -398,14 +403,14 @@ function streamsPage() {
       const now = Date.now();
       body.replaceChildren(
         table(
-          ['Application', 'App id', 'Batch interval', 'Status', 'Registered', 'Last seen'],
+          ['Application', 'App id', 'Batch interval', 'Status URL', 'Registered', 'Last seen'],
           s.streams.map((a) =>
             h(
               'tr',
               { 'data-app': a.appId },
-              h('td', {}, a.name),
+              h('td', {}, h('a', { href: streamHref(a.appId) }, a.name)),
               h('td', {}, h('code', {}, a.appId)),
-              h('td', {}, a.batchIntervalMs ? `${a.batchIntervalMs / 1000} s` : '–'),
+              h('td', {}, a.batchIntervalMs ? fmtBatchDuration(a.batchIntervalMs) : '–'),
               h('td', {}, /^https?:\/\//.test(a.statusUrl) ? h('a', { href: a.statusUrl, target: '_blank', rel: 'noopener' }, a.statusUrl) : a.statusUrl),
               h('td', {}, fmtTime(a.registeredAt)),
               h('td', {}, `${fmtDuration(now - a.lastSeenAt)} ago`),
@@ -415,6 +420,243 @@ function streamsPage() {
       );
     },
     destroy() {},
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One stream application's Streaming page, as Spark's Streaming tab (streaming/ui/StreamingPage.scala),
+// from the application's status document read through the broker (GET /api/v1/streams/:appId/status).
+
+/** Spark's UIUtils.formatDuration: "12 ms", "1.5 s", "2.1 min", "1.2 h". */
+function fmtBatchDuration(ms) {
+  if (ms === null || ms === undefined) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(1).replace(/\.0$/, '') : Math.round(s)} s`;
+  const m = s / 60;
+  if (m < 60) return `${m.toFixed(1)} min`;
+  return `${(m / 60).toFixed(1)} h`;
+}
+
+/** Spark's batch time form: 2024/01/01 12:00:01 (with ms when the interval is under a second). */
+function fmtBatchTime(ms, withMs) {
+  const d = new Date(ms);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${withMs ? `.${p(d.getMilliseconds(), 3)}` : ''}`;
+}
+
+export const STREAM_COLORS = { inputRate: '#1f6feb', schedulingDelay: '#e8590c', processingTime: '#2b8a3e', totalDelay: '#ae3ec9' };
+
+/** The four metrics of Spark's Streaming tab: value of a completed batch (null = unknown). */
+const STREAM_METRICS = [
+  { key: 'inputRate', label: 'Input Rate', unit: 'records/sec', value: (b, s) => (b.numRecords * 1000) / s.batchIntervalMs, avg: (s) => s.avgInputRate, fmt: (v) => `${v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString('en-US')} records/sec` },
+  { key: 'schedulingDelay', label: 'Scheduling Delay', unit: 'ms', value: (b) => b.schedulingDelay, avg: (s) => s.avgSchedulingDelay, fmt: fmtBatchDuration },
+  { key: 'processingTime', label: 'Processing Time', unit: 'ms', value: (b) => b.processingDelay, avg: (s) => s.avgProcessingTime, fmt: fmtBatchDuration },
+  { key: 'totalDelay', label: 'Total Delay', unit: 'ms', value: (b) => b.totalDelay, avg: (s) => s.avgTotalDelay, fmt: fmtBatchDuration },
+];
+
+/** A batch timeline: one point per completed batch (x = batch time). */
+function batchTimeline(el, color, unit, intervalSec) {
+  return new uPlot(
+    {
+      width: Math.max(300, el.clientWidth || 600),
+      height: 160,
+      legend: { show: false },
+      scales: { x: { range: (u, min, max) => (min === null || min === max ? [(max ?? 0) - intervalSec * 10, (max ?? 0) + intervalSec] : [min, max]) }, y: { range: (u, min, max) => [0, Math.max(1, (max ?? 0) * 1.15)] } },
+      axes: [{}, { label: unit, size: 60 }],
+      series: [{}, { stroke: color, width: 2, fill: `${color}22`, spanGaps: true, points: { show: true, size: 4, fill: color } }],
+    },
+    [[], []],
+    el,
+  );
+}
+
+/** A histogram (counts of batches per value bucket), drawn as bars; its x range is `rangeRef.range`. */
+function batchHistogram(el, color, unit, rangeRef) {
+  return new uPlot(
+    {
+      width: Math.max(220, el.clientWidth || 320),
+      height: 160,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { x: { time: false, range: () => rangeRef.range }, y: { range: (u, min, max) => [0, Math.max(1, (max ?? 0) * 1.15)] } },
+      axes: [{ label: unit, values: (u, ticks) => ticks.map((t) => (Math.abs(t) >= 1000 ? `${(t / 1000).toFixed(1)}k` : String(Math.round(t * 100) / 100))) }, { label: 'batches', size: 50 }],
+      series: [{}, { stroke: color, fill: `${color}aa`, width: 1, paths: uPlot.paths.bars({ size: [0.9, 80], align: 0 }), points: { show: false } }],
+    },
+    [[], []],
+    el,
+  );
+}
+
+/** 10 buckets over [min, max] of `values` → { data: uPlot data (x = bucket centre, y = count), range: x range }. */
+function histogramData(values) {
+  const xs = values.filter((v) => v !== null && v !== undefined && Number.isFinite(v));
+  const BUCKETS = 10;
+  if (xs.length === 0) return { data: [[], []], range: [0, 1] };
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs) > lo ? Math.max(...xs) : lo + 1;
+  const w = (hi - lo) / BUCKETS;
+  const counts = new Array(BUCKETS).fill(0);
+  for (const v of xs) counts[Math.min(BUCKETS - 1, Math.floor((v - lo) / w))]++;
+  return { data: [counts.map((_, i) => lo + (i + 0.5) * w), counts], range: [lo, hi] };
+}
+
+function offsetRangesCell(b) {
+  const lines = [];
+  for (const i of b.inputs) for (const r of i.offsetRanges ?? []) lines.push(h('div', { class: 'range' }, `${r.topic}-${r.partition}: [${r.fromOffset}, ${r.untilOffset}) ${fmtInt(r.count)}`));
+  return h('td', { class: 'ranges' }, lines.length > 0 ? lines : '–');
+}
+
+function outputOpsCell(b) {
+  const ok = b.numCompletedOutputOps;
+  const text = `${ok}/${b.numTotalOutputOps}`;
+  return h('td', { class: 'num' }, b.numFailedOutputOps > 0 ? h('span', { class: 'error', title: b.firstFailureReason ?? '' }, `${text} (${b.numFailedOutputOps} failed)`) : text);
+}
+
+/** Completed batches shown in the table (the charts use every retained batch). */
+const COMPLETED_ROWS = 100;
+
+function streamPage(appId) {
+  const head = h('div', { class: 'panel stats', id: 'stream-stats' });
+  const summary = h('p', { class: 'muted', id: 'stream-summary' });
+  const metricsBody = h('tbody');
+  const activeBody = h('div', { id: 'active-batches' });
+  const completedTitle = h('h2', {}, 'Completed Batches');
+  const completedBody = h('div', { id: 'completed-batches' });
+  const inputsBody = h('div', { id: 'input-streams' });
+  const receiversBody = h('div', { id: 'receivers' });
+  const charts = []; // { metric, timeline, histogram, tlEl, hiEl, avgEl }
+  let title = appId;
+  const nameEl = h('span', {}, appId);
+  return {
+    title: `Streaming ${appId}`,
+    render(main) {
+      main.append(
+        h('h1', {}, 'Streaming Statistics · ', nameEl, ' ', h('code', {}, appId)),
+        summary,
+        head,
+        h('h2', {}, 'Timelines and histograms'),
+        h(
+          'div',
+          { class: 'panel' },
+          h('table', { class: 'stream-metrics' }, h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Timelines (completed batches)'), h('th', {}, 'Histograms'))), metricsBody),
+        ),
+        h('h2', {}, 'Active Batches'),
+        h('div', { class: 'panel' }, activeBody),
+        completedTitle,
+        h('div', { class: 'panel' }, completedBody),
+        h('h2', {}, 'Input streams'),
+        h('div', { class: 'panel' }, inputsBody),
+        h('h2', {}, 'Receivers'),
+        h('div', { class: 'panel' }, receiversBody),
+      );
+    },
+    async update() {
+      const s = await api(`/api/v1/streams/${encodeURIComponent(appId)}/status`);
+      if (s.appName !== title) {
+        title = s.appName;
+        nameEl.textContent = s.appName;
+        document.title = `Streaming ${s.appName} · kafka-ts`;
+      }
+      const withMs = s.batchIntervalMs % 1000 !== 0;
+      summary.textContent =
+        s.startTime !== null
+          ? `Running batches of ${fmtBatchDuration(s.batchIntervalMs)} for ${fmtDuration(s.now - s.startTime)} since ${fmtBatchTime(s.startTime, false)} (${fmtInt(s.numCompletedBatches)} completed batches, ${fmtInt(s.numTotalProcessedRecords)} records) · ${s.state}`
+          : `Not started (${s.state})`;
+      head.replaceChildren(
+        stat('Batch interval', h('span', { id: 'batch-interval' }, fmtBatchDuration(s.batchIntervalMs))),
+        stat('Completed batches', h('span', { id: 'completed-count' }, fmtInt(s.numCompletedBatches))),
+        stat('Active batches', fmtInt(s.numActiveBatches)),
+        stat('Records received', fmtInt(s.numTotalReceivedRecords)),
+        stat('Records processed', fmtInt(s.numTotalProcessedRecords)),
+        stat('State', h('span', { class: `state ${s.state === 'ACTIVE' ? 'Stable' : 'Empty'}` }, s.state)),
+      );
+      // completed batches oldest first for the charts
+      const batches = [...s.completedBatches].reverse();
+      const xs = batches.map((b) => b.batchTime / 1000);
+      if (charts.length === 0) {
+        for (const m of STREAM_METRICS) {
+          const color = STREAM_COLORS[m.key];
+          const tlEl = h('div', { class: 'stream-chart', id: `timeline-${m.key}` });
+          const hiEl = h('div', { class: 'stream-chart', id: `histogram-${m.key}` });
+          const avgEl = h('div', { class: 'value' });
+          metricsBody.append(h('tr', { 'data-metric': m.key }, h('td', { class: 'metric' }, h('div', { class: 'metric-name', style: `color:${color}` }, m.label), h('div', { class: 'muted' }, 'avg'), avgEl), h('td', {}, tlEl), h('td', {}, hiEl)));
+          const rangeRef = { range: [0, 1] };
+          charts.push({ m, tlEl, hiEl, avgEl, rangeRef, timeline: batchTimeline(tlEl, color, m.unit, s.batchIntervalMs / 1000), histogram: batchHistogram(hiEl, color, m.unit, rangeRef) });
+        }
+      }
+      for (const c of charts) {
+        const values = batches.map((b) => c.m.value(b, s));
+        const avg = c.m.avg(s);
+        c.avgEl.textContent = avg === null ? '–' : c.m.fmt(avg);
+        c.timeline.setData([xs, values]);
+        const hd = histogramData(values);
+        c.rangeRef.range = hd.range;
+        c.histogram.setData(hd.data);
+      }
+      const isDirect = s.activeBatches.concat(s.completedBatches).some((b) => b.inputs.some((i) => i.offsetRanges));
+      const rangesHead = isDirect ? ['Offset ranges'] : [];
+      activeBody.replaceChildren(
+        table(
+          ['Batch Time', { label: 'Records', cls: 'num' }, { label: 'Scheduling Delay', cls: 'num' }, { label: 'Processing Time', cls: 'num' }, { label: 'Output Ops: Succeeded/Total', cls: 'num' }, 'Status', ...rangesHead],
+          s.activeBatches.map((b) =>
+            h(
+              'tr',
+              { 'data-batch': String(b.batchTime) },
+              h('td', {}, fmtBatchTime(b.batchTime, withMs)),
+              h('td', { class: 'num' }, fmtInt(b.numRecords)),
+              h('td', { class: 'num' }, fmtBatchDuration(b.schedulingDelay)),
+              h('td', { class: 'num' }, b.processingStartTime !== null ? fmtBatchDuration(s.now - b.processingStartTime) : '–'),
+              outputOpsCell(b),
+              h('td', {}, b.status === 'PROCESSING' ? 'processing' : 'queued'),
+              isDirect ? offsetRangesCell(b) : null,
+            ),
+          ),
+        ),
+      );
+      completedTitle.textContent = `Completed Batches (last ${fmtInt(Math.min(COMPLETED_ROWS, s.completedBatches.length))} out of ${fmtInt(s.numCompletedBatches)})`;
+      completedBody.replaceChildren(
+        table(
+          ['Batch Time', { label: 'Records', cls: 'num' }, { label: 'Scheduling Delay', cls: 'num' }, { label: 'Processing Time', cls: 'num' }, { label: 'Total Delay', cls: 'num' }, { label: 'Output Ops: Succeeded/Total', cls: 'num' }, ...rangesHead],
+          s.completedBatches.slice(0, COMPLETED_ROWS).map((b) =>
+            h(
+              'tr',
+              { 'data-batch': String(b.batchTime) },
+              h('td', {}, fmtBatchTime(b.batchTime, withMs)),
+              h('td', { class: 'num' }, fmtInt(b.numRecords)),
+              h('td', { class: 'num' }, fmtBatchDuration(b.schedulingDelay)),
+              h('td', { class: 'num' }, fmtBatchDuration(b.processingDelay)),
+              h('td', { class: 'num' }, fmtBatchDuration(b.totalDelay)),
+              outputOpsCell(b),
+              isDirect ? offsetRangesCell(b) : null,
+            ),
+          ),
+        ),
+      );
+      inputsBody.replaceChildren(table(['Id', 'Input stream'], s.inputStreams.map((i) => h('tr', {}, h('td', {}, String(i.id)), h('td', {}, i.name)))));
+      receiversBody.replaceChildren(
+        s.receivers.length === 0
+          ? h('p', { class: 'muted' }, 'No receivers: this application reads with the Direct stream or a queue stream (Receiver input streams, issue 7, list theirs here).')
+          : table(
+              ['Receiver', 'Status', 'Location', { label: 'Avg rate (records/sec)', cls: 'num' }, 'Last error'],
+              s.receivers.map((r) =>
+                h('tr', { 'data-receiver': String(r.streamId) }, h('td', {}, r.streamName), h('td', {}, r.active ? 'ACTIVE' : 'INACTIVE'), h('td', {}, r.location), h('td', { class: 'num' }, r.avgEventRate === null ? '–' : r.avgEventRate.toFixed(1)), h('td', { class: r.lastError ? 'error' : 'muted' }, r.lastError ? `${fmtTime(r.lastErrorTime)}: ${r.lastError}` : '–')),
+              ),
+            ),
+      );
+    },
+    resize() {
+      for (const c of charts) {
+        c.timeline.setSize({ width: Math.max(300, c.tlEl.clientWidth), height: 160 });
+        c.histogram.setSize({ width: Math.max(220, c.hiEl.clientWidth), height: 160 });
+      }
+    },
+    destroy() {
+      for (const c of charts) {
+        c.timeline.destroy();
+        c.histogram.destroy();
+      }
+    },
   };
 }
 
@@ -437,6 +679,7 @@ function route() {
   if (parts[0] === 'topic' && parts.length === 2) return { nav: 'overview', page: topicPage(parts[1]) };
   if (parts[0] === 'group' && parts.length === 2) return { nav: 'overview', page: groupPage(parts[1]) };
   if (parts[0] === 'streams') return { nav: 'streams', page: streamsPage() };
+  if (parts[0] === 'stream' && parts.length === 2) return { nav: 'streams', page: streamPage(parts[1]) };
   return { nav: '', page: notFoundPage(`No page ${hash}`) };
 }
 

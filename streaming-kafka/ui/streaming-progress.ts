@@ -1,0 +1,269 @@
+/**
+ * StreamingProgressListener: Spark's `StreamingJobProgressListener` (streaming/ui/): a
+ * StreamingListener that keeps what the Streaming tab shows — the waiting (queued), running and the
+ * last `spark.streaming.ui.retainedBatches` (default 1000) completed batches, the totals since the
+ * start, and per batch its input infos (Kafka offset ranges of the Direct stream) and output
+ * operations — and renders it as JSON (`status()`, served by StreamingStatusServer).
+ */
+import type { StreamingContext } from '../context/streaming-context.js';
+import type { BatchInfo, OutputOperationInfo } from '../scheduler/batch-info.js';
+import type { StreamingListener } from '../scheduler/streaming-listener.js';
+
+/** Spark's default of `spark.streaming.ui.retainedBatches`. */
+export const DEFAULT_RETAINED_BATCHES = 1000;
+
+/** A batch's status, as Spark's REST API (`BatchStatus`). */
+export type BatchStatus = 'QUEUED' | 'PROCESSING' | 'COMPLETED';
+
+/** One Kafka offset range of a batch (Spark's OffsetRange, with its count). */
+export interface OffsetRangeJson {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  untilOffset: number;
+  count: number;
+}
+
+/** One input stream's part of a batch (Spark's StreamInputInfo). */
+export interface BatchInputJson {
+  inputStreamId: number;
+  inputStreamName: string;
+  numRecords: number;
+  /** For the Direct Kafka stream: the batch's offset ranges. */
+  offsetRanges?: OffsetRangeJson[];
+}
+
+/** One output operation of a batch (Spark's OutputOperationInfo). */
+export interface OutputOperationJson {
+  id: number;
+  name: string;
+  description: string;
+  startTime: number | null;
+  endTime: number | null;
+  duration: number | null;
+  failureReason: string | null;
+}
+
+/** A batch as the status JSON shows it. Times are ms since the epoch (on the context's clock), delays ms; null = not known yet. */
+export interface BatchJson {
+  /** Batch time, ms; also the batch id (Spark's batchId is the batch time). */
+  batchTime: number;
+  status: BatchStatus;
+  numRecords: number;
+  submissionTime: number;
+  processingStartTime: number | null;
+  processingEndTime: number | null;
+  schedulingDelay: number | null;
+  processingDelay: number | null;
+  totalDelay: number | null;
+  numTotalOutputOps: number;
+  numActiveOutputOps: number;
+  numCompletedOutputOps: number;
+  numFailedOutputOps: number;
+  firstFailureReason: string | null;
+  inputs: BatchInputJson[];
+  outputOperations: OutputOperationJson[];
+}
+
+/** The whole status document (GET /api/v1/streaming/status). */
+export interface StreamingStatusJson {
+  appId: string;
+  appName: string;
+  /** The context's state (INITIALIZED, ACTIVE, STOPPED). */
+  state: string;
+  /** When the context started (ms), null before. */
+  startTime: number | null;
+  /** The context clock's time of this answer, ms. */
+  now: number;
+  batchIntervalMs: number;
+  /** Completed batches since the start (not only the retained ones). */
+  numCompletedBatches: number;
+  numRetainedCompletedBatches: number;
+  retainedBatches: number;
+  numActiveBatches: number;
+  numTotalReceivedRecords: number;
+  numTotalProcessedRecords: number;
+  /** Averages over the retained completed batches (null without any): records/s, ms. */
+  avgInputRate: number | null;
+  avgSchedulingDelay: number | null;
+  avgProcessingTime: number | null;
+  avgTotalDelay: number | null;
+  inputStreams: { id: number; name: string }[];
+  /** Output operations in registration order. */
+  outputOperations: { id: number; name: string }[];
+  /** Receivers of Receiver input streams (issue 7): empty for the Direct and queue streams. */
+  receivers: ReceiverJson[];
+  /** Queued and processing batches, oldest first. */
+  activeBatches: BatchJson[];
+  /** Retained completed batches, newest first (as Spark's table). */
+  completedBatches: BatchJson[];
+}
+
+/** A receiver's status (Spark's ReceiverInfo), for the Receiver stream. */
+export interface ReceiverJson {
+  streamId: number;
+  streamName: string;
+  active: boolean;
+  location: string;
+  /** Records per second over the last batches. */
+  avgEventRate: number | null;
+  lastError: string | null;
+  lastErrorTime: number | null;
+}
+
+/** Spark's StreamingJobProgressListener; see the module comment. Add it with `ssc.addStreamingListener`. */
+export class StreamingProgressListener implements StreamingListener {
+  private readonly waiting = new Map<number, BatchInfo>();
+  private readonly running = new Map<number, BatchInfo>();
+  /** Oldest first. */
+  private readonly completed: BatchInfo[] = [];
+  private totalCompleted = 0;
+  private totalReceived = 0;
+  private totalProcessed = 0;
+  private startTime: number | null = null;
+  /** Receivers (none until the Receiver stream, issue 7, reports them). */
+  readonly receivers = new Map<number, ReceiverJson>();
+
+  /**
+   * @param ssc the context observed
+   * @param appId the application id shown and registered
+   * @param retainedBatches completed batches kept (`spark.streaming.ui.retainedBatches`, default 1000)
+   */
+  constructor(
+    private readonly ssc: StreamingContext,
+    readonly appId: string,
+    readonly retainedBatches = DEFAULT_RETAINED_BATCHES,
+  ) {}
+
+  onStreamingStarted(e: { time: number }): void {
+    this.startTime = e.time;
+  }
+  onBatchSubmitted(e: { batchInfo: BatchInfo }): void {
+    this.waiting.set(e.batchInfo.batchTime, e.batchInfo);
+    this.totalReceived += e.batchInfo.numRecords;
+  }
+  onBatchStarted(e: { batchInfo: BatchInfo }): void {
+    this.waiting.delete(e.batchInfo.batchTime);
+    this.running.set(e.batchInfo.batchTime, e.batchInfo);
+  }
+  onOutputOperationStarted(e: { outputOperationInfo: OutputOperationInfo }): void {
+    this.updateOp(e.outputOperationInfo);
+  }
+  onOutputOperationCompleted(e: { outputOperationInfo: OutputOperationInfo }): void {
+    this.updateOp(e.outputOperationInfo);
+  }
+  onBatchCompleted(e: { batchInfo: BatchInfo }): void {
+    this.waiting.delete(e.batchInfo.batchTime);
+    this.running.delete(e.batchInfo.batchTime);
+    this.completed.push(e.batchInfo);
+    if (this.completed.length > this.retainedBatches) this.completed.splice(0, this.completed.length - this.retainedBatches);
+    this.totalCompleted++;
+    this.totalProcessed += e.batchInfo.numRecords;
+  }
+
+  /** The running batch's output operation info, updated as operations start and end. */
+  private updateOp(op: OutputOperationInfo): void {
+    const b = this.running.get(op.batchTime) ?? this.waiting.get(op.batchTime);
+    if (b) b.outputOperationInfos.set(op.id, { ...op });
+  }
+
+  /** Completed batches since the start. */
+  get numCompletedBatches(): number {
+    return this.totalCompleted;
+  }
+
+  /** The status document (see StreamingStatusJson). */
+  status(): StreamingStatusJson {
+    const names = new Map(this.ssc.graph.inputStreams.map((s) => [s.id, inputStreamName(s)]));
+    const batch = (b: BatchInfo, status: BatchStatus): BatchJson => batchJson(b, status, names);
+    const completed = this.completed.map((b) => batch(b, 'COMPLETED')).reverse();
+    const active = [...[...this.waiting.values()].map((b) => batch(b, 'QUEUED')), ...[...this.running.values()].map((b) => batch(b, 'PROCESSING'))].sort((a, b) => a.batchTime - b.batchTime);
+    const avg = (f: (b: BatchJson) => number | null): number | null => {
+      const xs = completed.map(f).filter((x): x is number => x !== null);
+      return xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length;
+    };
+    const interval = this.ssc.batchDurationMs;
+    return {
+      appId: this.appId,
+      appName: this.ssc.appName ?? this.ssc.conf.get('spark.app.name') ?? 'StreamingContext',
+      state: this.ssc.getState(),
+      startTime: this.startTime,
+      now: this.ssc.clock.getTimeMillis(),
+      batchIntervalMs: interval,
+      numCompletedBatches: this.totalCompleted,
+      numRetainedCompletedBatches: completed.length,
+      retainedBatches: this.retainedBatches,
+      numActiveBatches: active.length,
+      numTotalReceivedRecords: this.totalReceived,
+      numTotalProcessedRecords: this.totalProcessed,
+      avgInputRate: avg((b) => (b.numRecords * 1000) / interval),
+      avgSchedulingDelay: avg((b) => b.schedulingDelay),
+      avgProcessingTime: avg((b) => b.processingDelay),
+      avgTotalDelay: avg((b) => b.totalDelay),
+      inputStreams: [...names].map(([id, name]) => ({ id, name })),
+      outputOperations: this.ssc.graph.outputStreams.map((_, i) => ({ id: i, name: outputOpName(this.completed.at(-1) ?? [...this.running.values()][0], i) })),
+      receivers: [...this.receivers.values()],
+      activeBatches: active,
+      completedBatches: completed,
+    };
+  }
+}
+
+/** `DirectKafkaInputDStream` → "Kafka 0.10 direct stream [0]" style names (Spark's InputDStream.name: "<class words> [<id>]"). */
+function inputStreamName(s: { id: number; constructor: { name: string } }): string {
+  const words = s.constructor.name
+    .replace(/DStream$/, 'Stream')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} [${s.id}]`;
+}
+
+function outputOpName(b: BatchInfo | undefined, id: number): string {
+  return b?.outputOperationInfos.get(id)?.name ?? `output operation ${id}`;
+}
+
+/** The offset ranges in an input info's metadata (the Direct stream's `offsets`), if any. */
+function offsetRangesIn(metadata: Record<string, unknown>): OffsetRangeJson[] | undefined {
+  const offsets = metadata['offsets'];
+  if (!Array.isArray(offsets)) return undefined;
+  const out: OffsetRangeJson[] = [];
+  for (const o of offsets as Record<string, unknown>[]) {
+    if (typeof o?.['topic'] !== 'string' || typeof o['partition'] !== 'number' || typeof o['fromOffset'] !== 'number' || typeof o['untilOffset'] !== 'number') continue;
+    out.push({ topic: o['topic'], partition: o['partition'], fromOffset: o['fromOffset'], untilOffset: o['untilOffset'], count: o['untilOffset'] - o['fromOffset'] });
+  }
+  return out;
+}
+
+function batchJson(b: BatchInfo, status: BatchStatus, names: Map<number, string>): BatchJson {
+  const ops = [...b.outputOperationInfos.values()].sort((x, y) => x.id - y.id);
+  const failed = ops.filter((o) => o.failureReason !== undefined);
+  return {
+    batchTime: b.batchTime,
+    status,
+    numRecords: b.numRecords,
+    submissionTime: b.submissionTime,
+    processingStartTime: b.processingStartTime ?? null,
+    processingEndTime: b.processingEndTime ?? null,
+    schedulingDelay: b.schedulingDelay ?? null,
+    processingDelay: b.processingDelay ?? null,
+    totalDelay: b.totalDelay ?? null,
+    numTotalOutputOps: ops.length,
+    numActiveOutputOps: ops.filter((o) => o.startTime !== undefined && o.endTime === undefined).length,
+    numCompletedOutputOps: ops.filter((o) => o.endTime !== undefined && o.failureReason === undefined).length,
+    numFailedOutputOps: failed.length,
+    firstFailureReason: failed[0]?.failureReason?.split('\n')[0] ?? null,
+    inputs: [...b.streamIdToInputInfo.values()].map((i) => {
+      const ranges = offsetRangesIn(i.metadata);
+      return { inputStreamId: i.inputStreamId, inputStreamName: names.get(i.inputStreamId) ?? `input [${i.inputStreamId}]`, numRecords: i.numRecords, ...(ranges ? { offsetRanges: ranges } : {}) };
+    }),
+    outputOperations: ops.map((o) => ({
+      id: o.id,
+      name: o.name,
+      description: o.description,
+      startTime: o.startTime ?? null,
+      endTime: o.endTime ?? null,
+      duration: o.startTime !== undefined && o.endTime !== undefined ? o.endTime - o.startTime : null,
+      failureReason: o.failureReason ?? null,
+    })),
+  };
+}
