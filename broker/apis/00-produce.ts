@@ -21,7 +21,7 @@
  * v10 leader hints on NOT_LEADER_OR_FOLLOWER (never sent: this broker leads every partition).
  */
 import { Apis, errorCode } from '../../client/protocol/index.js';
-import { recordProduced } from '../http/traffic.js';
+import { recordProduced } from '../server/traffic.js';
 import { CloseConnectionError } from '../server/connection.js';
 import { idempotentBatches } from '../server/producer-state.js';
 import { defineHandler } from '../server/types.js';

@@ -23,7 +23,7 @@
  * endpoints (never needed).
  */
 import { Apis, errorCode } from '../../client/protocol/index.js';
-import { recordFetched } from '../http/traffic.js';
+import { recordFetched } from '../server/traffic.js';
 import type { UnifiedLog } from '../log/index.js';
 import { defineHandler, type RequestContext } from '../server/types.js';
 import { checkLeaderEpoch, errorCodeOf, findLog } from './common.js';

@@ -12,7 +12,7 @@
  */
 import type { UnifiedLog } from '../log/index.js';
 import type { BrokerContext } from '../server/types.js';
-import { trafficOf } from './traffic.js';
+import { trafficOf } from '../server/traffic.js';
 import { allGroupLags, ZERO_RATES, type Rates } from './views.js';
 
 /** Options of BrokerHistory. */

@@ -35,7 +35,7 @@ import { errorByCode } from '../../client/protocol/index.js';
 import { allHandlers } from '../apis/index.js';
 import { REQUEST_LATENCY_BUCKETS_MS } from '../server/request-handler.js';
 import { packageVersion } from './package-info.js';
-import { trafficOf } from './traffic.js';
+import { trafficOf } from '../server/traffic.js';
 import { allGroupLags, type HttpBrokerSource } from './views.js';
 
 /** The API name of each key (Produce, Fetch...), Kafka's `request` label values. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeRecordBatchSync } from '../../client/records/index.js';
 import { decodeAssignment, decodeSubscription } from '../../broker/http/consumer-assignment.js';
 import { MAX_STREAM_APPS, STREAM_REGISTRATION_TTL_MS, StreamRegistry } from '../../broker/http/streams.js';
-import { recordsFrom } from '../../broker/http/traffic.js';
+import { recordsFrom } from '../../broker/server/traffic.js';
 
 function batch(baseOffset: number, n: number): Buffer {
   return encodeRecordBatchSync({ baseOffset, records: Array.from({ length: n }, (_, i) => ({ value: Buffer.from(`v${i}`) })) } as never);
