@@ -14,6 +14,14 @@
  * and rejoins at its next poll (onPartitionsLost); `group.instance.id` makes the member static
  * (KIP-345: no LeaveGroup on close). LeaveGroup on close of a dynamic member.
  *
+ * Partition-count changes (Java's `metadataSnapshot` / `assignmentSnapshot` and
+ * `rejoinNeededOrPending`): with `subscribe(topics)`, poll refreshes the metadata of the subscribed
+ * topics (the leader: of every member's topics, Java's group subscription) every
+ * `metadata.max.age.ms`, in the background. The leader keeps the partition counts it computed the
+ * assignment from; when the metadata shows other counts (partitions added, a subscribed topic
+ * created or deleted), it rejoins, so that the group's assignment covers the new partitions.
+ * (With a RegExp subscription the consumer refreshes all topics at that interval itself.)
+ *
  * Offsets: OffsetCommit (with the generation and member id when in a group; generation -1 for a
  * consumer that only assigns), OffsetFetch, auto-commit every `auto.commit.interval.ms` from poll.
  * Committed offsets are the next offset to read (Kafka's convention).
@@ -95,6 +103,15 @@ export class ConsumerCoordinator {
   private autoCommitInFlight: Promise<void> | undefined;
   private closed = false;
   private readonly groupId: string;
+  /**
+   * Leader only (null otherwise): partition count per topic of the group subscription, as the
+   * assignment was computed (Java's `assignmentSnapshot`); topics that did not exist are absent.
+   */
+  private assignmentSnapshot: Map<string, number> | null = null;
+  /** Leader only: the topics of every member's subscription (Java's `groupSubscription`). */
+  private groupSubscription = new Set<string>();
+  private lastMetadataRefreshMs = 0;
+  private metadataRefresh: Promise<void> | undefined;
 
   /** `onWake` is called when poll should stop waiting (a rebalance is needed). */
   constructor(
@@ -136,6 +153,8 @@ export class ConsumerCoordinator {
       this.joinError = undefined;
       throw e;
     }
+    this.maybeRefreshMetadata();
+    if (this.state === 'STABLE' && !this.rejoinNeeded && this.assignmentSnapshotChanged()) this.requestRejoin();
     if (this.needRejoin()) {
       const join = this.ensureActiveGroup();
       let timer: NodeJS.Timeout | undefined;
@@ -155,6 +174,42 @@ export class ConsumerCoordinator {
     }
     this.maybeAutoCommit();
     return true;
+  }
+
+  /**
+   * Java's `assignmentSnapshot.matches(metadataSnapshot)` negated: true when this member is the
+   * leader and the cached metadata gives a group-subscribed topic another partition count than the
+   * assignment was computed from (or the topic appeared or disappeared).
+   */
+  private assignmentSnapshotChanged(): boolean {
+    const snapshot = this.assignmentSnapshot;
+    if (!snapshot) return false;
+    for (const t of this.groupSubscription) {
+      if (this.cluster.metadata.partitionCount(t) !== snapshot.get(t)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every `metadata.max.age.ms` (from poll, group-assigned topics only; a RegExp subscription's
+   * consumer refreshes all topics itself): refresh the metadata of the subscribed topics and of the
+   * leader's group subscription in the background, then rejoin when the partition counts changed.
+   * A failed refresh is retried at the next interval.
+   */
+  private maybeRefreshMetadata(): void {
+    if (this.closed || this.metadataRefresh || this.subscriptions.type !== 'AUTO_TOPICS') return;
+    const now = Date.now();
+    if (now - this.lastMetadataRefreshMs < this.config.metadataMaxAgeMs) return;
+    this.lastMetadataRefreshMs = now;
+    const topics = [...new Set([...this.subscriptions.subscription, ...this.groupSubscription])].sort();
+    if (topics.length === 0) return;
+    const refresh = this.cluster.refreshMetadata(topics).then(
+      () => {
+        if (!this.closed && this.state === 'STABLE' && !this.rejoinNeeded && this.assignmentSnapshotChanged()) this.requestRejoin();
+      },
+      () => undefined,
+    );
+    this.metadataRefresh = refresh.finally(() => (this.metadataRefresh = undefined));
   }
 
   /** Join (or rejoin) the group; concurrent callers share one attempt. */
@@ -279,6 +334,8 @@ export class ConsumerCoordinator {
     this.memberId = join.memberId;
     this.generationId = join.generationId;
     this.protocolName = join.protocolName;
+    this.assignmentSnapshot = null;
+    this.groupSubscription = new Set();
     let assignments: { memberId: string; assignment: Buffer }[] = [];
     if (join.leader === join.memberId && !join.skipAssignment) assignments = await this.performAssignment(join.protocolName ?? '', join.members);
     const sync = await conn.request(
@@ -316,11 +373,14 @@ export class ConsumerCoordinator {
     const all = [...new Set(subs.flatMap((s) => s.topics))];
     // Topics that do not exist are left out (as Java); a failed refresh fails this join (retried).
     await this.cluster.refreshMetadata(all);
+    this.lastMetadataRefreshMs = Date.now();
     const partitionsPerTopic = new Map<string, number>();
     for (const t of all.sort()) {
       const n = this.cluster.metadata.partitionCount(t);
       if (n !== undefined) partitionsPerTopic.set(t, n);
     }
+    this.groupSubscription = new Set(all);
+    this.assignmentSnapshot = new Map(partitionsPerTopic);
     const result = assignor.assign(partitionsPerTopic, subs);
     return subs.map((s) => ({ memberId: s.memberId, assignment: encodeAssignment({ partitions: result.get(s.memberId) ?? [], userData: null }) }));
   }
@@ -537,6 +597,8 @@ export class ConsumerCoordinator {
     }
     this.resetGeneration(true);
     this.rejoinNeeded = true;
+    this.assignmentSnapshot = null;
+    this.groupSubscription = new Set();
     if (memberId === '' || this.config.groupInstanceId !== null) return;
     try {
       const coordinator = await this.cluster.coordinatorFor(this.groupId);

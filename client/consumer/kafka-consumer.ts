@@ -5,7 +5,9 @@
  * requests), an OffsetFetcher (ListOffsets) and, with `group.id`, a ConsumerCoordinator (membership,
  * heartbeats, commits) over one KafkaCluster.
  *
- * poll(timeoutMs) joins/rejoins the group when needed, auto-commits when due, initialises positions
+ * poll(timeoutMs) joins/rejoins the group when needed (also when a subscribed topic's partition
+ * count changed: the metadata of subscribed topics is refreshed every `metadata.max.age.ms` and the
+ * group leader rejoins on a change, as Java's ConsumerCoordinator), auto-commits when due, initialises positions
  * (committed offset, else `auto.offset.reset`), returns up to `max.poll.records` buffered records
  * at once, or waits up to `timeoutMs` (ms) for some; it returns [] on timeout. Offsets are int64 as JS
  * numbers; timestamps are ms since the epoch. Partitions are keyed `${topic}-${partition}` in maps.

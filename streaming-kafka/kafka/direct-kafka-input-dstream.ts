@@ -10,6 +10,9 @@ import { createRateEstimator } from '../scheduler/rate/pid-rate-estimator.js';
 import { IllegalStateException } from '../util/errors.js';
 import { maxMessagesPerPartition } from './rate-limits.js';
 
+/** How long a batch waits for the driver consumer's group rebalance to give it partitions again (ms). */
+const REBALANCE_WAIT_MS = 60_000;
+
 /** Checkpointed form of a batch: `[topic, partition, fromOffset, untilOffset]` per partition (Spark's tuple form). */
 export type OffsetRangeTuple = [string, number, number, number];
 
@@ -26,6 +29,13 @@ export type OffsetRangeTuple = [string, number, number, number];
  * Backpressure (`spark.streaming.backpressure.enabled`): a RateController with the PID estimator;
  * its latest rate (or `spark.streaming.backpressure.initialRate` before the first estimate) is split over
  * the partitions by lag (see maxMessagesPerPartition).
+ * Subscribe: partitions added to a subscribed topic are picked up when the driver consumer's group
+ * rebalances (the client's leader rejoins when it sees a new partition count, refreshing the
+ * subscribed topics' metadata every `metadata.max.age.ms`); they start from the strategy's offsets,
+ * else the committed offset or `auto.offset.reset`. Spark's paranoidPoll uses the blocking
+ * `poll(long)`, which finishes a rebalance before returning; here a batch that finds the
+ * assignment emptied by a rebalance in progress polls until the group gives it partitions again
+ * (at most 60 s; then the revoked-partitions error).
  * Conf: `spark.streaming.kafka.maxRatePerPartition`, `spark.streaming.kafka.minRatePerPartition`,
  * `spark.streaming.kafka.consumer.poll.ms` (default `spark.network.timeout`, 120 s).
  */
@@ -78,10 +88,10 @@ export class DirectKafkaInputDStream extends ReplayableInputDStream<ConsumerReco
       this.driver.assign(this.strategy.partitions);
     } else {
       this.driver.subscribe(this.strategy.topics);
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + REBALANCE_WAIT_MS;
       while (this.driver.assignment().length === 0 && Date.now() < deadline) await this.paranoidPoll(100);
     }
-    await this.trackNewPartitions();
+    await this.trackNewPartitions(this.partitions());
   }
 
   /**
@@ -103,9 +113,8 @@ export class DirectKafkaInputDStream extends ReplayableInputDStream<ConsumerReco
     d.pause(d.assignment());
   }
 
-  /** Starting offsets of partitions not tracked yet; Spark's revoked-partitions error. */
-  private async trackNewPartitions(): Promise<void> {
-    const parts = this.partitions();
+  /** Starting offsets of partitions `parts` (the assignment) not tracked yet; Spark's revoked-partitions error. */
+  private async trackNewPartitions(parts: TopicPartition[]): Promise<void> {
     const assigned = new Set(parts.map(tpKey));
     const revoked = [...this.currentOffsets.keys()].filter((k) => !assigned.has(k));
     if (revoked.length > 0) {
@@ -127,19 +136,26 @@ export class DirectKafkaInputDStream extends ReplayableInputDStream<ConsumerReco
     await this.reader.close();
   }
 
-  /** Latest (end) offsets per partition. */
-  private async latestOffsets(): Promise<Map<string, number>> {
+  /**
+   * The partitions of this batch (one snapshot of the assignment, which a background rebalance may
+   * change meanwhile) and their latest (end) offsets.
+   */
+  private async latestOffsets(): Promise<{ parts: TopicPartition[]; latest: Map<string, number> }> {
     if (this.strategy.kind === 'Subscribe') {
       await this.paranoidPoll(0);
-      await this.trackNewPartitions();
+      // A rebalance in progress (eager protocol: everything revoked until the new assignment): wait for it.
+      const deadline = Date.now() + REBALANCE_WAIT_MS;
+      while (this.currentOffsets.size > 0 && this.driver!.assignment().length === 0 && Date.now() < deadline) await this.paranoidPoll(100);
     }
-    return this.driver!.endOffsets(this.partitions());
+    const parts = this.partitions();
+    if (this.strategy.kind === 'Subscribe') await this.trackNewPartitions(parts);
+    return { parts, latest: await this.driver!.endOffsets(parts) };
   }
 
   protected override async planBatch(): Promise<OffsetRangeTuple[]> {
-    const latest = await this.latestOffsets();
+    const { parts, latest } = await this.latestOffsets();
     await this.commitAll();
-    const offsets = this.partitions().map((tp) => ({ tp, current: this.currentOffsets.get(tpKey(tp))!, latest: latest.get(tpKey(tp))! }));
+    const offsets = parts.map((tp) => ({ tp, current: this.currentOffsets.get(tpKey(tp))!, latest: latest.get(tpKey(tp))! }));
     const limits = maxMessagesPerPartition(offsets, this.ssc.conf, this.ssc.batchDurationMs, this.estimatedRate);
     const tuples = offsets.map(({ tp, current, latest: l }) => {
       const limit = limits?.get(tpKey(tp));

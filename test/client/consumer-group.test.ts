@@ -3,7 +3,8 @@
  * 4-partition topic with the range assignor and one takes everything when the other closes;
  * commit/committed and resuming from the committed offsets; a member killed with SIGKILL (a child
  * process) loses its partitions after the session timeout and the survivor reads nothing that was
- * committed twice; a kafkajs consumer and ours in one group (classic consumer protocol, roundrobin).
+ * committed twice; a kafkajs consumer and ours in one group (classic consumer protocol, roundrobin);
+ * partitions added to a subscribed topic are assigned after the leader's metadata refresh.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { AssignerProtocol, PartitionAssigners, type Kafka, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, KafkaConsumer, RangeAssignor, RoundRobinAssignor, type ConsumerRecord, type TopicPartition } from '../../client/consumer/index.js';
+import { AdminClient, KafkaProducer } from '../../client/index.js';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
 import { bundleChildScript } from '../helpers/child-script.js';
 import { consumer, createTopics, kafkajs, readN, waitFor } from './consumer-helpers.js';
@@ -300,6 +302,43 @@ describe('KafkaConsumer (groups, more)', () => {
     }
     await c.close();
     expect(await (async () => { for await (const _ of c) return 'yielded'; return 'ended'; })()).toBe('ended');
+  });
+
+  it('partitions added to a subscribed topic (createPartitions): the leader sees the new count within metadata.max.age.ms and the group rebalances onto them', async () => {
+    const topic = 'grp-grow';
+    const groupId = 'grp-grow-g';
+    await createTopics(kafka, [{ topic, numPartitions: 2 }]);
+    await produce(topic, 2, 3, 'a');
+    const c1 = member(groupId, { 'metadata.max.age.ms': 200 });
+    const c2 = member(groupId, { 'metadata.max.age.ms': 200 });
+    c1.subscribe([topic]);
+    c2.subscribe([topic]);
+    const read: ConsumerRecord[][] = [[], []];
+    await pollAll([c1, c2], read, () => c1.assignment().length === 1 && c2.assignment().length === 1 && read[0]!.length + read[1]!.length >= 6);
+
+    const admin = new AdminClient({ 'bootstrap.servers': broker.bootstrap });
+    try {
+      await admin.createPartitions({ [topic]: 4 });
+    } finally {
+      await admin.close();
+    }
+    const grown = Date.now();
+    await pollAll([c1, c2], read, () => c1.assignment().length === 2 && c2.assignment().length === 2, 10_000);
+    const rebalancedAfterMs = Date.now() - grown;
+    // Range over 4 partitions and 2 members: two consecutive partitions each.
+    expect([keys(c1.assignment()), keys(c2.assignment())].sort()).toEqual([[`${topic}-0`, `${topic}-1`], [`${topic}-2`, `${topic}-3`]]);
+    expect(rebalancedAfterMs).toBeLessThan(5000);
+
+    // Records written to the new partitions reach the group, each once.
+    const p = new KafkaProducer({ 'bootstrap.servers': broker.bootstrap });
+    try {
+      for (const partition of [2, 3]) for (let i = 0; i < 3; i++) await p.send({ topic, partition, value: `b-${partition}-${i}` });
+    } finally {
+      await p.close();
+    }
+    const more = (): string[] => read.flat().map((r) => r.value!.toString()).filter((v) => v.startsWith('b-'));
+    await pollAll([c1, c2], read, () => more().length >= 6);
+    expect(more().sort()).toEqual(['b-2-0', 'b-2-1', 'b-2-2', 'b-3-0', 'b-3-1', 'b-3-2']);
   });
 
   it('static membership (group.instance.id): a restarted member gets its partitions back without LeaveGroup', async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
-import { KafkaConsumer } from '../../client/index.js';
+import { AdminClient, KafkaConsumer, KafkaProducer } from '../../client/index.js';
 import { ManualClock, StreamingContext } from '../../streaming-kafka/index.js';
 import { ConsumerStrategies, KafkaUtils, offsetRangesOf, type OffsetRange } from '../../streaming-kafka/kafka/index.js';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
@@ -32,7 +32,8 @@ afterAll(async () => {
 
 function subscribeApp(topic: string, group: string) {
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchDurationMs: 1000, clock, logger: memoryLogger(), stopOnShutdown: false });
+  const logger = memoryLogger();
+  const ssc = new StreamingContext({ batchDurationMs: 1000, clock, logger, stopOnShutdown: false });
   contexts.push(ssc);
   const params = { 'bootstrap.servers': broker.bootstrap, 'group.id': group, 'auto.offset.reset': 'earliest', 'fetch.max.wait.ms': 50, 'metadata.max.age.ms': 200, 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 500 };
   const stream = KafkaUtils.createDirectStream(ssc, { consumerStrategy: ConsumerStrategies.Subscribe([topic], params) });
@@ -42,7 +43,7 @@ function subscribeApp(topic: string, group: string) {
     clock.advance(1000);
     await ssc.scheduler.jobGenerator.waitForProcessed(clock.getTimeMillis());
   };
-  return { ssc, stream, ranges, next };
+  return { ssc, stream, ranges, next, logger };
 }
 
 describe('Direct Kafka stream with Subscribe', () => {
@@ -61,9 +62,48 @@ describe('Direct Kafka stream with Subscribe', () => {
     ]);
   });
 
-  // Needs the client's group leader to rejoin when a subscribed topic's partition count changes
-  // (Java's ConsumerCoordinator does, from its metadata snapshot); client/consumer does not yet.
-  it.todo('picks up partitions added to a subscribed topic');
+  it('picks up partitions added to a subscribed topic (createPartitions), from auto.offset.reset', async () => {
+    const topic = 'sub-grow';
+    await createTopics(kafka, [{ topic, numPartitions: 2 }]);
+    await producer.send({ topic, messages: [0, 1, 1].map((p) => ({ partition: p, value: 'x' })) });
+    const { ssc, ranges, next, logger } = subscribeApp(topic, 'sub-grow-g');
+    await ssc.start();
+    await next();
+    expect(ranges.map((rs) => rs.map((r) => [r.partition, r.fromOffset, r.untilOffset]))).toEqual([[[0, 0, 1], [1, 0, 2]]]);
+
+    const admin = new AdminClient({ 'bootstrap.servers': broker.bootstrap });
+    try {
+      await admin.createPartitions({ [topic]: 3 });
+    } finally {
+      await admin.close();
+    }
+    const writer = new KafkaProducer({ 'bootstrap.servers': broker.bootstrap });
+    try {
+      for (const partition of [2, 2, 0]) await writer.send({ topic, partition, value: 'y' });
+    } finally {
+      await writer.close();
+    }
+    // metadata.max.age.ms is 200: the driver consumer's group rejoins within a few batches.
+    const grown = Date.now();
+    while (!ranges[ranges.length - 1]!.some((r) => r.partition === 2) && Date.now() - grown < 10_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      await next();
+    }
+    expect(Date.now() - grown).toBeLessThan(5000);
+    // Every record exactly once over all batches: partition 2 from offset 0 (earliest), the others continue.
+    const covered = new Map<number, [number, number][]>();
+    for (const rs of ranges) for (const r of rs) if (r.untilOffset > r.fromOffset) covered.set(r.partition, [...(covered.get(r.partition) ?? []), [r.fromOffset, r.untilOffset]]);
+    expect(new Map([...covered].sort())).toEqual(
+      new Map([
+        [0, [[0, 1], [1, 2]]],
+        [1, [[0, 2]]],
+        [2, [[0, 2]]],
+      ]),
+    );
+    expect(ranges[ranges.length - 1]!.map((r) => r.partition)).toEqual([0, 1, 2]);
+    // The rebalance did not fail a batch (no revoked-partitions error while it was in progress).
+    expect(logger.lines.filter((l) => l.startsWith('ERROR'))).toEqual([]);
+  });
 
   it("a rebalance that revokes partitions fails the batch with Spark's message", async () => {
     const topic = 'sub-revoke';
