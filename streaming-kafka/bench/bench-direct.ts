@@ -6,28 +6,44 @@
  * holds the backlog unless --max-rate-per-partition is given), run until every record is counted.
  *
  *   npm run build && node dist/streaming-kafka/bench/bench-direct.js [--records N] [--max-rate-per-partition R]
+ *     [--runs K] [--bootstrap host:port] [--cpu-prof file.cpuprofile]
  *
- * The data is loaded with kafkajs (a dev dependency).
+ * The data is loaded with kafkajs (a dev dependency). The stream is run `--runs` times (default 2)
+ * over the same data, each run a new StreamingContext reading the topic from offset 0: the first run
+ * warms the JIT (as a long-running streaming application is after its first batches); every run
+ * prints its JSON line, the last run's is the result.
+ * `--bootstrap` uses a running broker (the data is produced only when the topic does not hold N
+ * records yet); `--cpu-prof` writes a V8 CPU profile of the stream runs only (not of the loading).
  * Prints progress lines, then as the last line one JSON object:
- * `{"records", "batches", "recordsPerSec", "meanProcessingMs", "p99ProcessingMs", "meanSchedulingDelayMs", "wallSeconds"}`,
+ * `{"run", "records", "batches", "recordsPerSec", "meanProcessingMs", "p99ProcessingMs", "meanSchedulingDelayMs", "wallSeconds"}`,
  * recordsPerSec = records / Σ processing time of the batches with records. Target (issue 6):
  * ≥ 1,000,000 records/s on the 2-core machine.
  */
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { AdminClient } from '../../client/index.js';
+import { AdminClient, KafkaConsumer } from '../../client/index.js';
 import { killAll, startBroker, type BrokerProcess } from '../../scripts/bench-broker/proc.js';
 import { StreamingContext } from '../context/streaming-context.js';
 import { ConsumerStrategies, KafkaUtils } from '../kafka/index.js';
 import type { BatchInfo } from '../scheduler/batch-info.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { records: { type: 'string' }, 'max-rate-per-partition': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string' },
+    'max-rate-per-partition': { type: 'string' },
+    runs: { type: 'string' },
+    bootstrap: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
+});
 const N = Number(values.records ?? 1_000_000);
+const RUNS = Math.max(1, Number(values.runs ?? 2));
 const PARTITIONS = 6;
 const TOPIC = 'bench-direct';
 
@@ -42,81 +58,114 @@ async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-ts-bench-direct-'));
   let broker: BrokerProcess | undefined;
   try {
-    const props = path.join(base, 'server.properties');
-    fs.writeFileSync(props, ['listeners=PLAINTEXT://127.0.0.1:0', 'http.enabled=false', `log.dirs=${path.join(base, 'data')}`, 'group.initial.rebalance.delay.ms=0', ''].join('\n'));
-    broker = await startBroker(process.env.KAFKA_TS_SERVER_START ?? path.resolve(HERE, '../../scripts/kafka-server-start.js'), props, [], 30_000);
-    const bootstrap = broker.bootstrap;
-    const admin = new AdminClient({ 'bootstrap.servers': bootstrap });
-    await admin.createTopics([{ name: TOPIC, numPartitions: PARTITIONS }]);
-    await admin.close();
-    console.log(`bench:direct: ${N.toLocaleString('en')} records, ${PARTITIONS} partitions, batch 1000 ms, broker ${bootstrap}; node ${process.version}, ${os.availableParallelism()} CPUs`);
-    // kafkajs loads the data (kept independent of our producer, which has its own benchmark)
-    const producer = new Kafka({ clientId: 'bench-direct', brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    const data = lines(N);
-    const t0 = performance.now();
-    for (let i = 0; i < N; i += 60_000) {
-      const messages = data.slice(i, i + 60_000).map((value, j) => ({ partition: (i + j) % PARTITIONS, value }));
-      await producer.send({ topic: TOPIC, messages });
+    let bootstrap = values.bootstrap;
+    if (bootstrap === undefined) {
+      const props = path.join(base, 'server.properties');
+      fs.writeFileSync(props, ['listeners=PLAINTEXT://127.0.0.1:0', 'http.enabled=false', `log.dirs=${path.join(base, 'data')}`, 'group.initial.rebalance.delay.ms=0', ''].join('\n'));
+      broker = await startBroker(process.env.KAFKA_TS_SERVER_START ?? path.resolve(HERE, '../../scripts/kafka-server-start.js'), props, [], 30_000);
+      bootstrap = broker.bootstrap;
     }
-    await producer.disconnect();
-    console.log(`produced in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-
-    const conf: Record<string, number> = {};
-    if (values['max-rate-per-partition']) conf['spark.streaming.kafka.maxRatePerPartition'] = Number(values['max-rate-per-partition']);
-    const ssc = new StreamingContext({ batchDurationMs: 1000, conf, appName: 'bench-direct' });
-    const stream = KafkaUtils.createDirectStream(ssc, {
-      consumerStrategy: ConsumerStrategies.Assign(
-        Array.from({ length: PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p })),
-        { 'bootstrap.servers': bootstrap, 'group.id': 'bench-direct', 'auto.offset.reset': 'earliest' },
-      ),
-    });
-    let counted = 0;
-    let words = 0;
-    stream
-      .flatMap((r) => (r.value === null ? [] : r.value.toString('latin1').split(' ')))
-      .map((w) => [w, 1] as [string, number])
-      .reduceByKey((a, b) => a + b)
-      .foreachRDD((d) => {
-        for (const [, n] of d.collect()) words += n;
-      });
-    const infos: BatchInfo[] = [];
-    let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
-    ssc.addStreamingListener({
-      onBatchCompleted: ({ batchInfo }) => {
-        infos.push(batchInfo);
-        counted += batchInfo.numRecords;
-        console.log(`batch ${batchInfo.batchTime}: ${batchInfo.numRecords} records, processing ${batchInfo.processingDelay} ms, scheduling delay ${batchInfo.schedulingDelay} ms`);
-        if (counted >= N) done();
-      },
-    });
-    const w0 = performance.now();
-    await ssc.start();
-    await finished;
-    const wall = (performance.now() - w0) / 1000;
-    await ssc.stop();
-    const busy = infos.filter((i) => i.numRecords > 0);
-    const proc = busy.map((i) => i.processingDelay!).sort((a, b) => a - b);
-    const totalProc = proc.reduce((a, b) => a + b, 0);
+    const admin = new AdminClient({ 'bootstrap.servers': bootstrap });
+    const existing = (await admin.listTopics()).includes(TOPIC);
+    if (!existing) await admin.createTopics([{ name: TOPIC, numPartitions: PARTITIONS }]);
+    await admin.close();
+    console.log(`bench:direct: ${N.toLocaleString('en')} records, ${PARTITIONS} partitions, batch 1000 ms, ${RUNS} runs, broker ${bootstrap}; node ${process.version}, ${os.availableParallelism()} CPUs`);
+    let data: string[] | undefined = lines(N);
     const expectedWords = data.reduce((n, l) => n + l.split(' ').length, 0);
-    console.log(`words counted: ${words} (expected ${expectedWords})`);
-    if (words !== expectedWords) throw new Error('word count mismatch');
-    console.log(
-      JSON.stringify({
-        records: counted,
-        batches: busy.length,
-        recordsPerSec: Math.round(counted / (totalProc / 1000)),
-        meanProcessingMs: Math.round(totalProc / busy.length),
-        p99ProcessingMs: proc[Math.min(proc.length - 1, Math.ceil(proc.length * 0.99) - 1)],
-        meanSchedulingDelayMs: Math.round(infos.reduce((a, i) => a + (i.schedulingDelay ?? 0), 0) / infos.length),
-        wallSeconds: +wall.toFixed(2),
-      }),
-    );
+    const tps = Array.from({ length: PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p }));
+    const probe = new KafkaConsumer({ 'bootstrap.servers': bootstrap });
+    const held = [...(await probe.endOffsets(tps)).values()].reduce((a, b) => a + b, 0);
+    await probe.close();
+    if (held !== 0 && held !== N) throw new Error(`topic ${TOPIC} holds ${held} records, not ${N}`);
+    if (held === 0) {
+      // kafkajs loads the data (kept independent of our producer, which has its own benchmark)
+      const producer = new Kafka({ clientId: 'bench-direct', brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      const t0 = performance.now();
+      for (let i = 0; i < N; i += 60_000) {
+        const messages = data.slice(i, i + 60_000).map((value, j) => ({ partition: (i + j) % PARTITIONS, value }));
+        await producer.send({ topic: TOPIC, messages });
+      }
+      await producer.disconnect();
+      console.log(`produced in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    data = undefined; // not kept in the heap of the measured runs
+
+    let session: Session | undefined;
+    if (values['cpu-prof']) {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    let last = '';
+    for (let run = 1; run <= RUNS; run++) {
+      last = JSON.stringify({ run, ...(await runOnce(bootstrap, run, expectedWords)) });
+      console.log(last);
+    }
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(values['cpu-prof']!, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the stream runs: ${values['cpu-prof']}`);
+      console.log(last); // the last run's JSON stays the last line
+    }
   } finally {
     await broker?.stop(10_000);
     fs.rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** One stream run over the whole topic (from offset 0) until every record is counted. */
+async function runOnce(bootstrap: string, run: number, expectedWords: number): Promise<Record<string, number>> {
+  const conf: Record<string, number> = {};
+  if (values['max-rate-per-partition']) conf['spark.streaming.kafka.maxRatePerPartition'] = Number(values['max-rate-per-partition']);
+  const ssc = new StreamingContext({ batchDurationMs: 1000, conf, appName: 'bench-direct' });
+  const stream = KafkaUtils.createDirectStream(ssc, {
+    consumerStrategy: ConsumerStrategies.Assign(
+      Array.from({ length: PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p })),
+      { 'bootstrap.servers': bootstrap, 'group.id': `bench-direct-${Date.now()}-${run}`, 'auto.offset.reset': 'earliest' },
+    ),
+  });
+  let counted = 0;
+  let words = 0;
+  stream
+    .flatMap((r) => (r.value === null ? [] : r.value.toString('latin1').split(' ')))
+    .map((w) => [w, 1] as [string, number])
+    .reduceByKey((a, b) => a + b)
+    .foreachRDD((d) => {
+      for (const [, n] of d.collect()) words += n;
+    });
+  const infos: BatchInfo[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  ssc.addStreamingListener({
+    onBatchCompleted: ({ batchInfo }) => {
+      infos.push(batchInfo);
+      counted += batchInfo.numRecords;
+      console.log(`run ${run} batch ${batchInfo.batchTime}: ${batchInfo.numRecords} records, processing ${batchInfo.processingDelay} ms, scheduling delay ${batchInfo.schedulingDelay} ms`);
+      if (counted >= N) done();
+    },
+  });
+  const w0 = performance.now();
+  await ssc.start();
+  await finished;
+  const wall = (performance.now() - w0) / 1000;
+  await ssc.stop();
+  const busy = infos.filter((i) => i.numRecords > 0);
+  const proc = busy.map((i) => i.processingDelay!).sort((a, b) => a - b);
+  const totalProc = proc.reduce((a, b) => a + b, 0);
+  console.log(`run ${run}: words counted: ${words} (expected ${expectedWords})`);
+  if (words !== expectedWords) throw new Error('word count mismatch');
+  return {
+    records: counted,
+    batches: busy.length,
+    recordsPerSec: Math.round(counted / (totalProc / 1000)),
+    meanProcessingMs: Math.round(totalProc / busy.length),
+    p99ProcessingMs: proc[Math.min(proc.length - 1, Math.ceil(proc.length * 0.99) - 1)]!,
+    meanSchedulingDelayMs: Math.round(infos.reduce((a, i) => a + (i.schedulingDelay ?? 0), 0) / infos.length),
+    wallSeconds: +wall.toFixed(2),
+  };
 }
 
 main().catch((e) => {

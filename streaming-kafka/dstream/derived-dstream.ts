@@ -1,18 +1,63 @@
-import { BatchData } from '../rdd/batch-data.js';
+import { BatchData, PipelinedBatchData, type ElementStage } from '../rdd/batch-data.js';
 import { DStream } from './dstream.js';
+
+/** Kinds of DerivedDStream whose function uses its input batch once, through one BatchData operation (map, flatMap, filter, mapValues, combineByKey). */
+const SINGLE_USE_CONSUMERS = new Set(['MappedDStream', 'FlatMappedDStream', 'FilteredDStream', 'MapValuedDStream', 'ShuffledDStream']);
 
 /**
  * A DStream computed from one parent batch by a function of its BatchData, with the parent's slide:
  * Spark's MappedDStream, FlatMappedDStream, FilteredDStream, MapPartitionedDStream and
  * ShuffledDStream are all this shape; `kind` names which (shown as the class name in messages).
+ *
+ * Fusion (Spark pipelines narrow transformations within a stage): a narrow stream (one with an
+ * element `stage`: map, flatMap, filter, mapValues) whose batches have exactly one consumer — one
+ * DerivedDStream of a single-use kind, no other child, not checkpointed, no
+ * `StreamingContext.remember` — does not materialise or memoise its batches: its consumer pulls it
+ * as a PipelinedBatchData (the source batch plus the chain of element functions), so
+ * `flatMap → map → reduceByKey` runs as one loop per partition into the map-side combiner. Each
+ * user function still runs exactly once per element. Every other stream materialises its batch.
  */
 export class DerivedDStream<T, U> extends DStream<U> {
+  private fusible: boolean | undefined;
+
   constructor(
     readonly parent: DStream<T>,
     private readonly fn: (data: BatchData<T>, timeMs: number) => BatchData<U>,
     private readonly kind: string,
+    /** The per-element form of `fn` for narrow transformations (map, flatMap, filter, mapValues). */
+    private readonly stage?: ElementStage,
   ) {
     super(parent.ssc);
+  }
+
+  /** True when this stream's only consumer may pull its batches as pipelines (decided once, after the graph is complete). */
+  private canFuse(): boolean {
+    if (this.fusible === undefined) {
+      const graph = this.ssc.graph;
+      const consumers = graph.streams.filter((s) => s.dependencies.includes(this as DStream<unknown>));
+      const c = consumers[0];
+      this.fusible =
+        this.stage !== undefined &&
+        this.checkpointDuration === undefined &&
+        graph.rememberDuration === undefined &&
+        consumers.length === 1 &&
+        c instanceof DerivedDStream &&
+        c.constructor === DerivedDStream &&
+        SINGLE_USE_CONSUMERS.has(c.kind);
+    }
+    return this.fusible;
+  }
+
+  /** The parent's batch at `timeMs`: a pipeline when the parent fuses into this stream, else its memoised batch. */
+  private input(timeMs: number): Promise<BatchData<T> | undefined> {
+    const p = this.parent;
+    return p instanceof DerivedDStream && p.canFuse() ? (p as DerivedDStream<unknown, T>).pipelined(timeMs) : p.getOrCompute(timeMs);
+  }
+
+  /** This stream's batch at `timeMs` as a pipeline (not memoised; only for its single consumer). */
+  private async pipelined(timeMs: number): Promise<BatchData<U> | undefined> {
+    const data = await this.input(timeMs);
+    return data === undefined ? undefined : PipelinedBatchData.chain<T, U>(data, this.stage!);
   }
   override get className(): string {
     return this.kind;
@@ -24,8 +69,10 @@ export class DerivedDStream<T, U> extends DStream<U> {
     return [this.parent as DStream<unknown>];
   }
   override async compute(timeMs: number): Promise<BatchData<U> | undefined> {
-    const data = await this.parent.getOrCompute(timeMs);
-    return data === undefined ? undefined : this.fn(data, timeMs);
+    const data = await this.input(timeMs);
+    if (data === undefined) return undefined;
+    const out = this.fn(data, timeMs);
+    return out instanceof PipelinedBatchData ? out.materialize() : out;
   }
 }
 

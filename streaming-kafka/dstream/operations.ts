@@ -4,7 +4,7 @@
  * reduceByWindow, countByWindow, countByValueAndWindow. Pair operations are in pair-operations.ts,
  * state in state-operations.ts, outputs in output-operations.ts.
  */
-import { BatchData } from '../rdd/batch-data.js';
+import { BatchData, filterStage, flatMapStage, mapStage } from '../rdd/batch-data.js';
 import { DerivedDStream, TransformedDStream, UnionDStream } from './derived-dstream.js';
 import { DStream } from './dstream.js';
 import { WindowedDStream } from './windowed-dstream.js';
@@ -48,13 +48,13 @@ declare module './dstream.js' {
 const proto = DStream.prototype as DStream<unknown>;
 
 proto.map = function <T, U>(this: DStream<T>, f: (e: T) => U): DStream<U> {
-  return new DerivedDStream(this, (d) => d.map(f), 'MappedDStream');
+  return new DerivedDStream(this, (d) => d.map(f), 'MappedDStream', mapStage(f));
 };
 proto.flatMap = function <T, U>(this: DStream<T>, f: (e: T) => Iterable<U>): DStream<U> {
-  return new DerivedDStream(this, (d) => d.flatMap(f), 'FlatMappedDStream');
+  return new DerivedDStream(this, (d) => d.flatMap(f), 'FlatMappedDStream', flatMapStage(f));
 };
 proto.filter = function <T>(this: DStream<T>, f: (e: T) => boolean): DStream<T> {
-  return new DerivedDStream(this, (d) => d.filter(f), 'FilteredDStream');
+  return new DerivedDStream(this, (d) => d.filter(f), 'FilteredDStream', filterStage(f));
 };
 proto.mapPartitions = function <T, U>(this: DStream<T>, f: (p: readonly T[], i: number) => Iterable<U>): DStream<U> {
   return new DerivedDStream(this, (d) => d.mapPartitions(f), 'MapPartitionedDStream');

@@ -4,6 +4,7 @@
  * groupByKeyAndWindow. Shuffles hash keys into `numPartitions` partitions (default:
  * `spark.default.parallelism`, else the parent batch's partition count).
  */
+import { mapStage } from '../rdd/batch-data.js';
 import { DerivedDStream } from './derived-dstream.js';
 import { DStream } from './dstream.js';
 import { ReducedWindowedDStream } from './reduced-windowed-dstream.js';
@@ -62,7 +63,8 @@ proto.groupByKey = function <K, V>(this: DStream<[K, V]>, numPartitions?: number
   );
 } as DStream<unknown>['groupByKey'];
 proto.mapValues = function <K, V, U>(this: DStream<[K, V]>, f: (v: V) => U): DStream<[K, U]> {
-  return new DerivedDStream(this, (d) => d.map(([k, v]) => [k, f(v)] as [K, U]), 'MapValuedDStream');
+  const g = ([k, v]: [K, V]): [K, U] => [k, f(v)];
+  return new DerivedDStream(this, (d) => d.map(g), 'MapValuedDStream', mapStage(g));
 } as DStream<unknown>['mapValues'];
 proto.reduceByKeyAndWindow = function <K, V>(
   this: DStream<[K, V]>,

@@ -55,10 +55,11 @@ export class RangeReader {
     const c = this.get();
     c.assign(todo.map(({ r }) => r.topicPartition()));
     c.resume(todo.map(({ r }) => r.topicPartition()));
-    const next = new Map<string, { r: OffsetRange; i: number; next: number }>();
+    // per partition: the next offset expected and the record arrays received (joined once at the end)
+    const next = new Map<string, { r: OffsetRange; i: number; next: number; chunks: ConsumerRecord[][] }>();
     for (const { r, i } of todo) {
       c.seek(r.topicPartition(), r.fromOffset);
-      next.set(tpKey(r), { r, i, next: r.fromOffset });
+      next.set(tpKey(r), { r, i, next: r.fromOffset, chunks: [] });
     }
     let lastProgress = Date.now();
     while (next.size > 0) {
@@ -76,21 +77,37 @@ export class RangeReader {
       for (const b of batches) {
         const st = next.get(`${b.topic}-${b.partition}`);
         if (!st) continue;
-        for (const rec of b.records) {
-          if (rec.offset < st.next) continue;
-          if (rec.offset >= st.r.untilOffset) break;
-          if (rec.offset !== st.next) {
-            throw new Error(
-              `Got wrong record for ${this.groupId} ${b.topic}-${b.partition} even after seeking to offset ${st.next} got offset ${rec.offset} instead. If this is a compacted topic, consider enabling spark.streaming.kafka.allowNonConsecutiveOffsets`,
-            );
-          }
-          out[st.i]!.push(rec);
-          st.next = rec.offset + 1;
+        const recs = b.records;
+        const len = recs.length;
+        if (len === 0) continue;
+        const first = recs[0]!.offset;
+        const last = recs[len - 1]!.offset;
+        if (first === st.next && last === first + len - 1 && last < st.r.untilOffset) {
+          // the common case: the whole array is the next records of the range (offsets increase, so
+          // first and last bound them: they are consecutive) — kept as it is, no per-record copy
+          st.chunks.push(recs);
+          st.next = last + 1;
           lastProgress = Date.now();
+        } else {
+          const part: ConsumerRecord[] = [];
+          for (const rec of recs) {
+            if (rec.offset < st.next) continue;
+            if (rec.offset >= st.r.untilOffset) break;
+            if (rec.offset !== st.next) {
+              throw new Error(
+                `Got wrong record for ${this.groupId} ${b.topic}-${b.partition} even after seeking to offset ${st.next} got offset ${rec.offset} instead. If this is a compacted topic, consider enabling spark.streaming.kafka.allowNonConsecutiveOffsets`,
+              );
+            }
+            part.push(rec);
+            st.next = rec.offset + 1;
+            lastProgress = Date.now();
+          }
+          if (part.length > 0) st.chunks.push(part);
         }
         if (st.next >= st.r.untilOffset) {
           next.delete(`${b.topic}-${b.partition}`);
           c.pause([st.r.topicPartition()]);
+          out[st.i] = join(st.chunks);
         }
       }
       if (next.size > 0 && Date.now() - lastProgress > this.pollTimeoutMs) {
@@ -106,4 +123,12 @@ export class RangeReader {
     await this.consumer?.close();
     this.consumer = undefined;
   }
+}
+
+/** The arrays `chunks` as one array. */
+function join<T>(chunks: T[][]): T[] {
+  if (chunks.length === 1) return chunks[0]!;
+  let out: T[] = [];
+  for (let i = 0; i < chunks.length; i += 1024) out = out.concat(...chunks.slice(i, i + 1024)); // concat: a bulk copy
+  return out;
 }

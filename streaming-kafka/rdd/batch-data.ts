@@ -7,11 +7,15 @@ import { keyId, partitionOf } from '../util/keys.js';
  * (Spark's HashPartitioner). Instances are immutable: every operation returns a new BatchData.
  */
 export class BatchData<T> {
-  /** The partitions, in order. Do not mutate. */
-  readonly partitions: readonly (readonly T[])[];
+  private readonly parts: readonly (readonly T[])[];
 
   constructor(partitions: readonly (readonly T[])[]) {
-    this.partitions = partitions;
+    this.parts = partitions;
+  }
+
+  /** The partitions, in order. Do not mutate. */
+  get partitions(): readonly (readonly T[])[] {
+    return this.parts;
   }
 
   /** A BatchData of `elements` split into `numSlices` (default 1) contiguous partitions (Spark's `makeRDD`). */
@@ -120,28 +124,14 @@ export class BatchData<T> {
     mergeCombiners: (a: C, b: C) => C,
     numPartitions?: number,
   ): BatchData<[K, C]> {
-    const n = Math.max(1, numPartitions ?? this.partitions.length);
-    // per target partition: key identity → [key, combiner]; one Map lookup per element
-    const out: Map<unknown, [K, C]>[] = Array.from({ length: n }, () => new Map());
+    const shuffle = new CombineShuffle<K, V, C>(createCombiner, mergeValue, mergeCombiners, Math.max(1, numPartitions ?? this.partitions.length));
     for (const p of this.partitions) {
       // map side: combine within the partition, then merge into the target partitions
       const local = new Map<unknown, [K, C]>();
-      for (let i = 0; i < p.length; i++) {
-        const kv = p[i]!;
-        const k = kv[0];
-        const id = typeof k === 'string' || typeof k === 'number' ? k : keyId(k);
-        const e = local.get(id);
-        if (e === undefined) local.set(id, [k, createCombiner(kv[1])]);
-        else e[1] = mergeValue(e[1], kv[1]);
-      }
-      for (const [id, e] of local) {
-        const target = out[n === 1 ? 0 : partitionOf(e[0], n)]!;
-        const t = target.get(id);
-        if (t === undefined) target.set(id, e);
-        else t[1] = mergeCombiners(t[1], e[1]);
-      }
+      for (let i = 0; i < p.length; i++) shuffle.combineLocal(local, p[i]!);
+      shuffle.merge(local);
     }
-    return new BatchData(out.map((m) => Array.from(m.values())));
+    return shuffle.result();
   }
 
   /** Spark's `partitionBy(HashPartitioner(n))`: same elements, hashed by key, order kept within a key. */
@@ -150,5 +140,159 @@ export class BatchData<T> {
     const parts: [K, V][][] = Array.from({ length: n }, () => []);
     for (const p of this.partitions) for (const kv of p) parts[partitionOf(kv[0], n)]!.push(kv);
     return new BatchData(parts);
+  }
+}
+
+/**
+ * The two sides of combineByKey (Spark's map-side combine with an `ExternalAppendOnlyMap` per
+ * partition, then the reduce side per target partition), shared by BatchData and the pipelined
+ * batches of fused narrow transformations (PipelinedBatchData).
+ */
+export class CombineShuffle<K, V, C> {
+  /** Per target partition: key identity → [key, combiner]. */
+  private readonly out: Map<unknown, [K, C]>[];
+
+  constructor(
+    private readonly createCombiner: (v: V) => C,
+    private readonly mergeValue: (c: C, v: V) => C,
+    private readonly mergeCombiners: (a: C, b: C) => C,
+    private readonly n: number,
+  ) {
+    this.out = Array.from({ length: n }, () => new Map());
+  }
+
+  /** Map side: one element into a partition's local combiner map (one Map lookup per element). */
+  combineLocal(local: Map<unknown, [K, C]>, kv: [K, V]): void {
+    const k = kv[0];
+    const id = typeof k === 'string' || typeof k === 'number' ? k : keyId(k);
+    const e = local.get(id);
+    if (e === undefined) local.set(id, [k, this.createCombiner(kv[1])]);
+    else e[1] = this.mergeValue(e[1], kv[1]);
+  }
+
+  /** Reduce side: a partition's local combiners into the target partitions. */
+  merge(local: Map<unknown, [K, C]>): void {
+    const n = this.n;
+    for (const [id, e] of local) {
+      const target = this.out[n === 1 ? 0 : partitionOf(e[0], n)]!;
+      const t = target.get(id);
+      if (t === undefined) target.set(id, e);
+      else t[1] = this.mergeCombiners(t[1], e[1]);
+    }
+  }
+
+  result(): BatchData<[K, C]> {
+    return new BatchData(this.out.map((m) => Array.from(m.values())));
+  }
+}
+
+/** One narrow per-element transformation: given the downstream sink, the sink for its input elements. */
+export type ElementStage = (next: (u: unknown) => void) => (e: unknown) => void;
+
+/** The stage of `map(f)`. */
+export function mapStage<T, U>(f: (e: T) => U): ElementStage {
+  return (next) => (e) => next(f(e as T));
+}
+/** The stage of `flatMap(f)`. */
+export function flatMapStage<T, U>(f: (e: T) => Iterable<U>): ElementStage {
+  return (next) => (e) => {
+    const r = f(e as T);
+    if (Array.isArray(r)) for (let j = 0; j < r.length; j++) next(r[j]);
+    else for (const u of r) next(u);
+  };
+}
+/** The stage of `filter(f)`. */
+export function filterStage<T>(f: (e: T) => boolean): ElementStage {
+  return (next) => (e) => {
+    if (f(e as T)) next(e);
+  };
+}
+
+/**
+ * A batch that is a chain of narrow transformations (map, flatMap, filter) of a source batch, not
+ * yet run: Spark's pipelining of narrow dependencies within a stage. The DStream layer builds one
+ * when an intermediate stream's batches have exactly one consumer (see DerivedDStream), so that a
+ * word count `flatMap → map → reduceByKey` runs as one loop per partition feeding the map-side
+ * combiner, with no intermediate arrays of words or tuples. Each function runs once per element:
+ * map/flatMap/filter add a stage (the batch is consumed by exactly one of them), combineByKey
+ * (reduceByKey, groupByKey) runs the chain once; anything else materialises the partitions once
+ * (cached) and then behaves as a plain BatchData.
+ */
+export class PipelinedBatchData<S, T> extends BatchData<T> {
+  private materialized: (readonly T[])[] | undefined;
+
+  constructor(
+    private readonly source: BatchData<S>,
+    private readonly stages: readonly ElementStage[],
+  ) {
+    super([]);
+  }
+
+  /** `data` with `stage` appended (a new pipeline over a plain batch). */
+  static chain<S, T>(data: BatchData<S>, stage: ElementStage): BatchData<T> {
+    if (data instanceof PipelinedBatchData && data.materialized === undefined) return new PipelinedBatchData<unknown, T>(data.source, [...data.stages, stage]);
+    return new PipelinedBatchData<S, T>(data, [stage]);
+  }
+
+  override get partitions(): readonly (readonly T[])[] {
+    if (this.materialized === undefined) {
+      this.materialized = this.source.partitions.map((p) => {
+        const out: T[] = [];
+        this.run(p, (u) => out.push(u as T));
+        return out;
+      });
+    }
+    return this.materialized;
+  }
+
+  override get numPartitions(): number {
+    return this.materialized === undefined ? this.source.numPartitions : this.materialized.length;
+  }
+
+  /** A plain BatchData with the computed partitions. */
+  materialize(): BatchData<T> {
+    return new BatchData(this.partitions);
+  }
+
+  /** Run the stages over one source partition into `sink`. */
+  private run(p: readonly S[], sink: (u: unknown) => void): void {
+    let f = sink;
+    for (let i = this.stages.length - 1; i >= 0; i--) f = this.stages[i]!(f);
+    for (let i = 0; i < p.length; i++) f(p[i]);
+  }
+
+  override map<U>(f: (e: T) => U): BatchData<U> {
+    return this.materialized === undefined ? PipelinedBatchData.chain(this, mapStage(f)) : super.map(f);
+  }
+  override flatMap<U>(f: (e: T) => Iterable<U>): BatchData<U> {
+    return this.materialized === undefined ? PipelinedBatchData.chain(this, flatMapStage(f)) : super.flatMap(f);
+  }
+  override filter(f: (e: T) => boolean): BatchData<T> {
+    return this.materialized === undefined ? PipelinedBatchData.chain(this, filterStage(f)) : super.filter(f);
+  }
+
+  override combineByKey<K, V, C>(
+    this: PipelinedBatchData<S, [K, V]>,
+    createCombiner: (v: V) => C,
+    mergeValue: (c: C, v: V) => C,
+    mergeCombiners: (a: C, b: C) => C,
+    numPartitions?: number,
+  ): BatchData<[K, C]> {
+    if (this.materialized !== undefined) return super.combineByKey(createCombiner, mergeValue, mergeCombiners, numPartitions);
+    const shuffle = new CombineShuffle<K, V, C>(createCombiner, mergeValue, mergeCombiners, Math.max(1, numPartitions ?? this.numPartitions));
+    for (const p of this.source.partitions) {
+      const local = new Map<unknown, [K, C]>();
+      // the map-side combine as the pipeline's sink (CombineShuffle.combineLocal, inlined)
+      this.run(p, (e) => {
+        const kv = e as [K, V];
+        const k = kv[0];
+        const id = typeof k === 'string' || typeof k === 'number' ? k : keyId(k);
+        const c = local.get(id);
+        if (c === undefined) local.set(id, [k, createCombiner(kv[1])]);
+        else c[1] = mergeValue(c[1], kv[1]);
+      });
+      shuffle.merge(local);
+    }
+    return shuffle.result();
   }
 }
