@@ -33,3 +33,4 @@ export { writeBatchFile } from './sinks/idempotent-file-sink.js';
 
 export { StreamingUI } from './ui/streaming-ui.js';
 export { StreamingProgressListener } from './ui/streaming-progress.js';
+export * from './zk/index.js';
