@@ -15,6 +15,12 @@
  * dropped (the answer's aborted-transaction list, as Kafka's CompletedFetch). Compressed batches are
  * decoded (zstd asynchronously).
  *
+ * Decoding (the hot path): each answer is decoded once, when it arrives, straight into ConsumerRecord
+ * objects (decodeConsumerRecords: no intermediate record objects; records before the fetch offset are
+ * not built; records without headers share one frozen empty headers array, so copy before adding).
+ * Keys, values and header values are zero-copy views into the fetched buffer (or the decompressed
+ * records of a compressed batch): that buffer stays alive as long as any record taken from it does.
+ *
  * Errors: per partition, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION,
  * FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_ID, INCONSISTENT_TOPIC_ID,
  * KAFKA_STORAGE_ERROR, OFFSET_NOT_AVAILABLE and REPLICA_NOT_AVAILABLE refresh the metadata and retry;
@@ -26,7 +32,9 @@
 import { KafkaProtocolError } from '../errors.js';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { Apis, errorCode } from '../protocol/index.js';
-import { decodeBatches, decodeBatchesSync, SyncCodecUnavailableError, type AnyRecordBatch } from '../records/index.js';
+import { decodeLegacyEntry, MAGIC_OFFSET, MAGIC_V2, nextEntrySize, SyncCodecUnavailableError } from '../records/index.js';
+import { openRecordBatch, openRecordBatchSync, type OpenedRecordBatch } from '../records/record-batch.js';
+import { decodeConsumerRecords, EMPTY_HEADER_PAIRS } from '../records/record.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import type { SubscriptionState, TopicPartitionState } from './subscription-state.js';
 
@@ -73,13 +81,26 @@ const RETRY_WITH_METADATA = new Set(
   ).map((n) => errorCode(n)),
 );
 const OFFSET_OUT_OF_RANGE = errorCode('OFFSET_OUT_OF_RANGE');
-const EMPTY: [string, Buffer | null][] = [];
+
+/**
+ * One fetched entry (v2 batch or legacy message), its records already built as ConsumerRecords
+ * (records before the fetch offset left out). Keys, values and header values are views into the
+ * fetched (or decompressed) buffer: that buffer lives as long as any record returned from it.
+ */
+interface FetchedBatch {
+  magic: number;
+  lastOffset: number;
+  isControl: boolean;
+  isTransactional: boolean;
+  producerId: number;
+  records: ConsumerRecord[];
+}
 
 /** One partition's answer, waiting to be returned by poll (Kafka's CompletedFetch). */
 interface CompletedFetch {
   state: TopicPartitionState;
   seekEpoch: number;
-  batches: AnyRecordBatch[];
+  batches: FetchedBatch[];
   batchIndex: number;
   recordIndex: number;
   highWatermark: number;
@@ -257,17 +278,14 @@ export class Fetcher {
     if (p.logStartOffset >= 0) s.logStartOffset = p.logStartOffset;
     const records: Buffer | null = p.records;
     if (!records || records.length === 0) return;
-    let batches: AnyRecordBatch[];
+    let batches: FetchedBatch[];
     let partialBytes: number;
     try {
-      const opts = { verifyCrc: this.config.checkCrcs };
-      try {
-        ({ batches, partialBytes } = decodeBatchesSync(records, opts));
-      } catch (e) {
-        if (!(e instanceof SyncCodecUnavailableError)) throw e;
-        ({ batches, partialBytes } = await decodeBatches(records, opts));
+      const r = this.decodeFetched(s, records, req.fetchOffset);
+      if (r instanceof Promise) {
+        ({ batches, partialBytes } = await r);
         if (!current()) return;
-      }
+      } else ({ batches, partialBytes } = r);
     } catch (e) {
       this.pendingError = e as Error;
       this.onData();
@@ -285,6 +303,79 @@ export class Fetcher {
     this.completed.push({ state: s, seekEpoch: s.seekEpoch, batches, batchIndex: 0, recordIndex: 0, highWatermark: p.highWatermark, aborted, abortedProducerIds: new Set() });
     this.buffered.set(s.key, (this.buffered.get(s.key) ?? 0) + 1);
     this.onData();
+  }
+
+  /**
+   * Decode the complete entries of a partition's records in one pass into ConsumerRecords (see
+   * FetchedBatch); a trailing partial entry is counted in `partialBytes`. Synchronous unless a batch
+   * needs an asynchronous codec (zstd): from that batch on, the rest is decoded asynchronously.
+   * Errors: CorruptRecordError as decodeRecordBatchSync / decodeLegacyEntry.
+   */
+  private decodeFetched(s: TopicPartitionState, buf: Buffer, fetchOffset: number): { batches: FetchedBatch[]; partialBytes: number } | Promise<{ batches: FetchedBatch[]; partialBytes: number }> {
+    const opts = { verifyCrc: this.config.checkCrcs };
+    const batches: FetchedBatch[] = [];
+    const end = buf.length;
+    let pos = 0;
+    while (pos < end) {
+      const size = nextEntrySize(buf, pos, end);
+      if (size < 0) return { batches, partialBytes: end - pos };
+      if (buf[pos + MAGIC_OFFSET] === MAGIC_V2) {
+        let opened: OpenedRecordBatch;
+        try {
+          opened = openRecordBatchSync(buf, pos, opts);
+        } catch (e) {
+          if (!(e instanceof SyncCodecUnavailableError)) throw e;
+          return this.decodeFetchedAsync(s, buf, fetchOffset, pos, batches);
+        }
+        batches.push(this.v2Batch(s, opened, fetchOffset));
+      } else batches.push(this.legacyBatch(s, buf, pos, size, fetchOffset));
+      pos += size;
+    }
+    return { batches, partialBytes: 0 };
+  }
+
+  private async decodeFetchedAsync(s: TopicPartitionState, buf: Buffer, fetchOffset: number, pos: number, batches: FetchedBatch[]): Promise<{ batches: FetchedBatch[]; partialBytes: number }> {
+    const opts = { verifyCrc: this.config.checkCrcs };
+    const end = buf.length;
+    while (pos < end) {
+      const size = nextEntrySize(buf, pos, end);
+      if (size < 0) return { batches, partialBytes: end - pos };
+      if (buf[pos + MAGIC_OFFSET] === MAGIC_V2) batches.push(this.v2Batch(s, await openRecordBatch(buf, pos, opts), fetchOffset));
+      else batches.push(this.legacyBatch(s, buf, pos, size, fetchOffset));
+      pos += size;
+    }
+    return { batches, partialBytes: 0 };
+  }
+
+  private v2Batch(s: TopicPartitionState, o: OpenedRecordBatch, fetchOffset: number): FetchedBatch {
+    const h = o.header;
+    const records: ConsumerRecord[] = [];
+    const logAppend = h.timestampType === 1;
+    // Control batches keep their (one) record: its key tells commit from abort.
+    const minOffset = h.isControl ? -Infinity : fetchOffset;
+    decodeConsumerRecords(o.data, o.start, o.end, h.recordCount, h.baseOffset, h.baseTimestamp, logAppend ? h.maxTimestamp : null, s.topic, s.partition, logAppend ? 'LogAppendTime' : 'CreateTime', h.partitionLeaderEpoch, minOffset, records);
+    return { magic: 2, lastOffset: h.lastOffset, isControl: h.isControl, isTransactional: h.isTransactional, producerId: h.producerId, records };
+  }
+
+  private legacyBatch(s: TopicPartitionState, buf: Buffer, pos: number, size: number, fetchOffset: number): FetchedBatch {
+    const b = decodeLegacyEntry(buf.subarray(0, pos + size), pos, { verifyCrc: this.config.checkCrcs });
+    const timestampType = b.timestampType === 1 ? 'LogAppendTime' : 'CreateTime';
+    const records: ConsumerRecord[] = [];
+    for (const r of b.records) {
+      if (r.offset < fetchOffset) continue;
+      records.push({
+        topic: s.topic,
+        partition: s.partition,
+        offset: r.offset,
+        timestamp: r.timestamp,
+        timestampType,
+        key: r.key,
+        value: r.value,
+        headers: EMPTY_HEADER_PAIRS,
+        leaderEpoch: -1,
+      });
+    }
+    return { magic: b.magic, lastOffset: b.lastOffset, isControl: false, isTransactional: false, producerId: -1, records };
   }
 
   /**
@@ -333,7 +424,6 @@ export class Fetcher {
 
   private drain(cf: CompletedFetch, max: number): ConsumerRecord[] {
     const s = cf.state;
-    const { topic, partition } = s;
     const out: ConsumerRecord[] = [];
     let position = s.position!;
     const readCommitted = this.config.isolationLevel === 1;
@@ -363,26 +453,14 @@ export class Fetcher {
           continue;
         }
       }
-      const timestampType = b.timestampType === 1 ? 'LogAppendTime' : 'CreateTime';
-      const leaderEpoch = b.magic === 2 ? b.partitionLeaderEpoch : -1;
       const recs = b.records;
       let j = cf.recordIndex;
       for (; j < recs.length && out.length < max; j++) {
         const r = recs[j]!;
         if (r.offset < position) continue;
-        out.push({
-          topic,
-          partition,
-          offset: r.offset,
-          timestamp: r.timestamp,
-          timestampType,
-          key: r.key,
-          value: r.value,
-          headers: r.headers.length === 0 ? EMPTY.slice() : r.headers.map((h) => [h.key, h.value]),
-          leaderEpoch,
-        });
+        out.push(r);
         position = r.offset + 1;
-        s.positionLeaderEpoch = leaderEpoch;
+        s.positionLeaderEpoch = r.leaderEpoch;
       }
       cf.recordIndex = j;
       if (j >= recs.length) {

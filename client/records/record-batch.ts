@@ -212,6 +212,42 @@ export async function decodeRecordBatch(buf: Buffer, pos = 0, options?: DecodeOp
   return finish(h, decodeInto(h, data, 0, data.length));
 }
 
+/** A v2 batch's header and its uncompressed records section `data[start, end)` (see openRecordBatchSync). */
+export interface OpenedRecordBatch {
+  header: RecordBatchHeader;
+  data: Buffer;
+  start: number;
+  end: number;
+}
+
+/**
+ * For decoders that build their own record objects (the consumer's fetch path): the header of the v2
+ * batch at `pos` of `buf`, with the same checks as decodeRecordBatchSync (CRC-32C unless `verifyCrc:
+ * false`, negative count), and its records section, decompressed when needed (none: a region of
+ * `buf` itself, no copy). Same errors as decodeRecordBatchSync, including SyncCodecUnavailableError for zstd.
+ */
+export function openRecordBatchSync(buf: Buffer, pos = 0, options?: DecodeOptions): OpenedRecordBatch {
+  const h = prepareDecode(buf, pos, options);
+  const start = pos + RECORD_BATCH_OVERHEAD;
+  const end = pos + h.sizeInBytes;
+  if (h.compression === Compression.NONE) return { header: h, data: buf, start, end };
+  if (h.recordCount === 0) return { header: h, data: buf, start: end, end };
+  if (!isSyncCodec(h.compression)) throw new SyncCodecUnavailableError('zstd');
+  const data = decompressSync(h.compression, buf.subarray(start, end), options?.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES);
+  return { header: h, data, start: 0, end: data.length };
+}
+
+/** As openRecordBatchSync, any codec (zstd decompresses asynchronously). */
+export async function openRecordBatch(buf: Buffer, pos = 0, options?: DecodeOptions): Promise<OpenedRecordBatch> {
+  const h = prepareDecode(buf, pos, options);
+  const start = pos + RECORD_BATCH_OVERHEAD;
+  const end = pos + h.sizeInBytes;
+  if (h.compression === Compression.NONE) return { header: h, data: buf, start, end };
+  if (h.recordCount === 0) return { header: h, data: buf, start: end, end };
+  const data = await decompress(h.compression, buf.subarray(start, end), options?.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES);
+  return { header: h, data, start: 0, end: data.length };
+}
+
 /** Size in bytes of the complete v2 batch at `pos` (checks bounds and magic, not the CRC). */
 export function recordBatchSize(buf: Buffer, pos = 0): number {
   return checkBatchBounds(buf, pos);

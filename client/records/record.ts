@@ -407,6 +407,181 @@ export function decodeRecords(
   if (pos !== end) invalidRecord(`incorrect declared batch size: ${end - pos} bytes remain after the ${count} declared records`);
 }
 
+/** A record as the consumer returns it (the shape of client/consumer's ConsumerRecord). */
+export interface ConsumerRecordShape {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: 'CreateTime' | 'LogAppendTime';
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: [string, Buffer | null][];
+  leaderEpoch: number;
+}
+
+/** Shared (frozen) header list of consumer records that have none: copy before adding. */
+export const EMPTY_HEADER_PAIRS: [string, Buffer | null][] = Object.freeze([]) as unknown as [string, Buffer | null][];
+
+/**
+ * The consumer's fetch path: as decodeRecords (same checks, same errors), but builds the consumer's
+ * record objects directly, in one pass, with no intermediate KafkaRecord: `topic`, `partition`,
+ * `timestampType` and `leaderEpoch` are the batch's; headers are `[key, value]` pairs, records
+ * without headers share EMPTY_HEADER_PAIRS. Records whose offset is below `minOffset` are checked
+ * but not built (trimming before the fetch position). Keys, values and header values are zero-copy
+ * views into `buf`, which therefore lives as long as any returned record does.
+ * Keep in step with decodeRecords (the two are separate so each hot loop stays monomorphic).
+ */
+export function decodeConsumerRecords(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  count: number,
+  baseOffset: number,
+  baseTimestamp: number,
+  logAppendTime: number | null,
+  topic: string,
+  partition: number,
+  timestampType: 'CreateTime' | 'LogAppendTime',
+  leaderEpoch: number,
+  minOffset: number,
+  out: ConsumerRecordShape[],
+): void {
+  if (count < 0) invalidRecord(`invalid record count ${count}`);
+  if (count > (end - pos) / MIN_RECORD_SIZE) invalidRecord(`record count ${count} does not fit in ${end - pos} bytes of records`);
+  for (let i = 0; i < count; i++) {
+    // Length
+    if (pos >= end) invalidRecord(`batch declares ${count} records but holds only ${i}`);
+    let b = buf[pos]!;
+    let len: number;
+    if (b < 0x80) {
+      len = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+      const u = (b & 0x7f) | (buf[pos + 1]! << 7);
+      len = (u >>> 1) ^ -(u & 1);
+      pos += 2;
+    } else {
+      len = readVarint(buf, pos, end);
+      pos = varintEnd;
+    }
+    const recEnd = pos + len;
+    if (len < 0 || recEnd > end) invalidRecord(`record ${i} has length ${len} but ${end - pos} bytes remain`);
+    if (len < 6) invalidRecord(`record ${i} has length ${len}, less than the smallest record`);
+    pos++; // attributes (unused by records)
+    // Timestamp delta (varlong)
+    b = buf[pos]!;
+    let tsDelta: number;
+    let b2: number;
+    if (b < 0x80) {
+      tsDelta = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
+      const u = (b & 0x7f) | (b2 << 7);
+      tsDelta = (u >>> 1) ^ -(u & 1);
+      pos += 2;
+    } else {
+      tsDelta = readVarlong(buf, pos, recEnd);
+      pos = varintEnd;
+    }
+    // Offset delta
+    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+    b = buf[pos]!;
+    let offsetDelta: number;
+    if (b < 0x80) {
+      offsetDelta = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
+      const u = (b & 0x7f) | (b2 << 7);
+      offsetDelta = (u >>> 1) ^ -(u & 1);
+      pos += 2;
+    } else {
+      offsetDelta = readVarint(buf, pos, recEnd);
+      pos = varintEnd;
+    }
+    // Key
+    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+    b = buf[pos]!;
+    let kLen: number;
+    if (b < 0x80) {
+      kLen = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else {
+      kLen = readVarint(buf, pos, recEnd);
+      pos = varintEnd;
+    }
+    let key: Buffer | null = null;
+    if (kLen >= 0) {
+      if (kLen > recEnd - pos) invalidRecord(`record ${i} key of ${kLen} bytes runs past the record`);
+      key = buf.subarray(pos, pos + kLen);
+      pos += kLen;
+    } else if (kLen !== -1) invalidRecord(`record ${i} has key length ${kLen}`);
+    // Value
+    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+    b = buf[pos]!;
+    let vLen: number;
+    if (b < 0x80) {
+      vLen = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else {
+      vLen = readVarint(buf, pos, recEnd);
+      pos = varintEnd;
+    }
+    let value: Buffer | null = null;
+    if (vLen >= 0) {
+      if (vLen > recEnd - pos) invalidRecord(`record ${i} value of ${vLen} bytes runs past the record`);
+      value = buf.subarray(pos, pos + vLen);
+      pos += vLen;
+    } else if (vLen !== -1) invalidRecord(`record ${i} has value length ${vLen}`);
+    // Headers
+    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+    b = buf[pos]!;
+    let headers: [string, Buffer | null][] = EMPTY_HEADER_PAIRS;
+    if (b === 0) pos++;
+    else {
+      const hCount = readVarint(buf, pos, recEnd);
+      pos = varintEnd;
+      if (hCount < 0) invalidRecord(`record ${i} has an invalid header count ${hCount}`);
+      if (hCount > (recEnd - pos) / 2) invalidRecord(`record ${i} declares ${hCount} headers in ${recEnd - pos} bytes`);
+      const hs: [string, Buffer | null][] = [];
+      for (let h = 0; h < hCount; h++) {
+        const hkLen = readVarint(buf, pos, recEnd);
+        pos = varintEnd;
+        if (hkLen < 0) invalidRecord(`record ${i} has a header with a negative key length ${hkLen}`);
+        if (hkLen > recEnd - pos) invalidRecord(`record ${i} header key runs past the record`);
+        const hKey = buf.toString('utf8', pos, pos + hkLen);
+        pos += hkLen;
+        const hvLen = readVarint(buf, pos, recEnd);
+        pos = varintEnd;
+        let hValue: Buffer | null = null;
+        if (hvLen >= 0) {
+          if (hvLen > recEnd - pos) invalidRecord(`record ${i} header value runs past the record`);
+          hValue = buf.subarray(pos, pos + hvLen);
+          pos += hvLen;
+        } else if (hvLen !== -1) invalidRecord(`record ${i} has a header value length ${hvLen}`);
+        hs.push([hKey, hValue]);
+      }
+      headers = hs;
+    }
+    if (pos !== recEnd) invalidRecord(`record ${i}: expected to read ${len} bytes in the record payload, but read ${len - (recEnd - pos)}`);
+    const offset = baseOffset + offsetDelta;
+    if (offset >= minOffset) {
+      out.push({
+        topic,
+        partition,
+        offset,
+        timestamp: logAppendTime === null ? baseTimestamp + tsDelta : logAppendTime,
+        timestampType,
+        key,
+        value,
+        headers,
+        leaderEpoch,
+      });
+    }
+  }
+  if (pos !== end) invalidRecord(`incorrect declared batch size: ${end - pos} bytes remain after the ${count} declared records`);
+}
+
 /**
  * Walk `count` records in `buf[pos, end)` checking every length and varint without building objects
  * (the broker's validation pass). Same checks and errors as decodeRecords. One- and two-byte varints
