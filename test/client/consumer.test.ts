@@ -80,7 +80,7 @@ describe('KafkaConsumer (assign)', () => {
     expect(await c.poll(50)).toEqual([]);
   });
 
-  it.skipIf(!hasKcat)('reads kcat-produced lz4, zstd and snappy batches', async () => {
+  it.skipIf(!hasKcat)(`reads kcat-produced lz4, zstd and snappy batches${hasKcat ? '' : ' (skipped: kcat is not installed; .ci/run installs it)'}`, async () => {
     for (const codec of ['lz4', 'zstd', 'snappy']) {
       const topic = `cons-kcat-${codec}`;
       await createTopics(kafka, [{ topic, numPartitions: 1 }]);

@@ -121,7 +121,7 @@ describe('our producer writes, other clients read', () => {
     }
   });
 
-  it.skipIf(missing.kcat)('kcat reads every record of every codec', async () => {
+  it.skipIf(missing.kcat)(`kcat reads every record of every codec${missing.kcat ? ` (skipped: ${missing.kcat})` : ''}`, async () => {
     for (const codec of CODECS) {
       const out = await kcatOk(broker.bootstrap, ['-C', '-t', topics[codec], '-o', 'beginning', '-e', '-q', '-J'], { timeoutMs: 20_000 });
       const msgs = out.trim().split('\n').map((l) => JSON.parse(l));
@@ -142,7 +142,7 @@ describe('our producer writes, other clients read', () => {
     }
   });
 
-  it.skipIf(missing.kafkaPython)('kafka-python reads every record (none and gzip: the codecs its Debian package can decode)', async () => {
+  it.skipIf(missing.kafkaPython)(`kafka-python reads every record (none and gzip: the codecs its Debian package can decode)${missing.kafkaPython ? ` (skipped: ${missing.kafkaPython})` : ''}`, async () => {
     const script = [
       'import json, sys',
       'from kafka import KafkaConsumer, TopicPartition',

@@ -73,7 +73,7 @@ async function open(hash: string): Promise<void> {
   await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
 }
 
-describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
+describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; .ci/run installs chromium)`}`, () => {
   beforeAll(async () => {
     broker = await startHttpBroker();
     [traffic, browser] = await Promise.all([

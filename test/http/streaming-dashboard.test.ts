@@ -65,7 +65,7 @@ async function colouredPixels(selector: string, hex: string): Promise<number> {
   );
 }
 
-describe.skipIf(!haveChromium)('the Streaming page of a running word count, in headless Chromium', () => {
+describe.skipIf(!haveChromium)(`the Streaming page of a running word count, in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; .ci/run installs chromium)`}`, () => {
   beforeAll(async () => {
     broker = await startHttpBroker();
     kafka = kafkajs(broker.bootstrap);
