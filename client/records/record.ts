@@ -261,6 +261,147 @@ export function writeRecords(buf: Buffer, pos: number, records: readonly RecordI
 // Decoder
 // ---------------------------------------------------------------------------------------------
 
+/** The fields of the record readRecordFields last read (one shared object: no allocation per record). */
+const fields = { len: 0, recEnd: 0, attributes: 0, tsDelta: 0, offsetDelta: 0, key: null as Buffer | null, value: null as Buffer | null };
+
+/**
+ * Read record `i` at `buf[pos]` up to its headers: length, attributes, timestamp and offset deltas,
+ * key and value (views into `buf`), into `fields`; returns the position of the header count. The
+ * common 1- and 2-byte varints are read inline. Shared by decodeRecords and decodeConsumerRecords.
+ * Errors: CorruptRecordError INVALID_RECORD.
+ */
+function readRecordFields(buf: Buffer, pos: number, end: number, count: number, i: number): number {
+  // Length
+  if (pos >= end) invalidRecord(`batch declares ${count} records but holds only ${i}`);
+  let b = buf[pos]!;
+  let len: number;
+  if (b < 0x80) {
+    len = (b >>> 1) ^ -(b & 1);
+    pos++;
+  } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+    const u = (b & 0x7f) | (buf[pos + 1]! << 7);
+    len = (u >>> 1) ^ -(u & 1);
+    pos += 2;
+  } else {
+    len = readVarint(buf, pos, end);
+    pos = varintEnd;
+  }
+  const recEnd = pos + len;
+  if (len < 0 || recEnd > end) invalidRecord(`record ${i} has length ${len} but ${end - pos} bytes remain`);
+  if (len < 6) invalidRecord(`record ${i} has length ${len}, less than the smallest record`);
+  const attributes = buf[pos++]!;
+  // Timestamp delta (varlong)
+  b = buf[pos]!;
+  let tsDelta: number;
+  let b2: number;
+  if (b < 0x80) {
+    tsDelta = (b >>> 1) ^ -(b & 1);
+    pos++;
+  } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
+    const u = (b & 0x7f) | (b2 << 7);
+    tsDelta = (u >>> 1) ^ -(u & 1);
+    pos += 2;
+  } else {
+    tsDelta = readVarlong(buf, pos, recEnd);
+    pos = varintEnd;
+  }
+  // Offset delta
+  if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+  b = buf[pos]!;
+  let offsetDelta: number;
+  if (b < 0x80) {
+    offsetDelta = (b >>> 1) ^ -(b & 1);
+    pos++;
+  } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
+    const u = (b & 0x7f) | (b2 << 7);
+    offsetDelta = (u >>> 1) ^ -(u & 1);
+    pos += 2;
+  } else {
+    offsetDelta = readVarint(buf, pos, recEnd);
+    pos = varintEnd;
+  }
+  // Key
+  if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+  b = buf[pos]!;
+  let kLen: number;
+  if (b < 0x80) {
+    kLen = (b >>> 1) ^ -(b & 1);
+    pos++;
+  } else {
+    kLen = readVarint(buf, pos, recEnd);
+    pos = varintEnd;
+  }
+  let key: Buffer | null = null;
+  if (kLen >= 0) {
+    if (kLen > recEnd - pos) invalidRecord(`record ${i} key of ${kLen} bytes runs past the record`);
+    key = buf.subarray(pos, pos + kLen);
+    pos += kLen;
+  } else if (kLen !== -1) invalidRecord(`record ${i} has key length ${kLen}`);
+  // Value
+  if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+  b = buf[pos]!;
+  let vLen: number;
+  if (b < 0x80) {
+    vLen = (b >>> 1) ^ -(b & 1);
+    pos++;
+  } else {
+    vLen = readVarint(buf, pos, recEnd);
+    pos = varintEnd;
+  }
+  let value: Buffer | null = null;
+  if (vLen >= 0) {
+    if (vLen > recEnd - pos) invalidRecord(`record ${i} value of ${vLen} bytes runs past the record`);
+    value = buf.subarray(pos, pos + vLen);
+    pos += vLen;
+  } else if (vLen !== -1) invalidRecord(`record ${i} has value length ${vLen}`);
+  fields.len = len;
+  fields.recEnd = recEnd;
+  fields.attributes = attributes;
+  fields.tsDelta = tsDelta;
+  fields.offsetDelta = offsetDelta;
+  fields.key = key;
+  fields.value = value;
+  return pos;
+}
+
+/**
+ * Read record `i`'s headers at `buf[pos]` (ending at `recEnd`): `[key, value]` pairs when `pairs`,
+ * else `{ key, value }` objects; `none` when there are none. Sets `headersEnd`.
+ * Errors: CorruptRecordError INVALID_RECORD.
+ */
+let headersEnd = 0;
+function readHeaders<T>(buf: Buffer, pos: number, recEnd: number, i: number, pairs: boolean, none: T): T {
+  if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
+  if (buf[pos] === 0) {
+    headersEnd = pos + 1;
+    return none;
+  }
+  const hCount = readVarint(buf, pos, recEnd);
+  pos = varintEnd;
+  if (hCount < 0) invalidRecord(`record ${i} has an invalid header count ${hCount}`);
+  if (hCount > (recEnd - pos) / 2) invalidRecord(`record ${i} declares ${hCount} headers in ${recEnd - pos} bytes`);
+  const hs: unknown[] = [];
+  for (let h = 0; h < hCount; h++) {
+    const hkLen = readVarint(buf, pos, recEnd);
+    pos = varintEnd;
+    if (hkLen < 0) invalidRecord(`record ${i} has a header with a negative key length ${hkLen}`);
+    if (hkLen > recEnd - pos) invalidRecord(`record ${i} header key runs past the record`);
+    const hKey = buf.toString('utf8', pos, pos + hkLen);
+    pos += hkLen;
+    const hvLen = readVarint(buf, pos, recEnd);
+    pos = varintEnd;
+    let hValue: Buffer | null = null;
+    if (hvLen >= 0) {
+      if (hvLen > recEnd - pos) invalidRecord(`record ${i} header value runs past the record`);
+      hValue = buf.subarray(pos, pos + hvLen);
+      pos += hvLen;
+    } else if (hvLen !== -1) invalidRecord(`record ${i} has a header value length ${hvLen}`);
+    hs.push(pairs ? [hKey, hValue] : { key: hKey, value: hValue });
+  }
+  headersEnd = pos;
+  return hs as T;
+}
+
 /**
  * Decode `count` records from `buf[pos, end)` and push them to `out`. Offsets are
  * `baseOffset + offsetDelta`; timestamps `baseTimestamp + timestampDelta`, or `logAppendTime` when it
@@ -281,127 +422,18 @@ export function decodeRecords(
   if (count < 0) invalidRecord(`invalid record count ${count}`);
   if (count > (end - pos) / MIN_RECORD_SIZE) invalidRecord(`record count ${count} does not fit in ${end - pos} bytes of records`);
   for (let i = 0; i < count; i++) {
-    // Length
-    if (pos >= end) invalidRecord(`batch declares ${count} records but holds only ${i}`);
-    let b = buf[pos]!;
-    let len: number;
-    if (b < 0x80) {
-      len = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
-      const u = (b & 0x7f) | (buf[pos + 1]! << 7);
-      len = (u >>> 1) ^ -(u & 1);
-      pos += 2;
-    } else {
-      len = readVarint(buf, pos, end);
-      pos = varintEnd;
-    }
-    const recEnd = pos + len;
-    if (len < 0 || recEnd > end) invalidRecord(`record ${i} has length ${len} but ${end - pos} bytes remain`);
-    if (len < 6) invalidRecord(`record ${i} has length ${len}, less than the smallest record`);
-    const attributes = buf[pos++]!;
-    // Timestamp delta (varlong)
-    b = buf[pos]!;
-    let tsDelta: number;
-    let b2: number;
-    if (b < 0x80) {
-      tsDelta = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
-      const u = (b & 0x7f) | (b2 << 7);
-      tsDelta = (u >>> 1) ^ -(u & 1);
-      pos += 2;
-    } else {
-      tsDelta = readVarlong(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    // Offset delta
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let offsetDelta: number;
-    if (b < 0x80) {
-      offsetDelta = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
-      const u = (b & 0x7f) | (b2 << 7);
-      offsetDelta = (u >>> 1) ^ -(u & 1);
-      pos += 2;
-    } else {
-      offsetDelta = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    // Key
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let kLen: number;
-    if (b < 0x80) {
-      kLen = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else {
-      kLen = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    let key: Buffer | null = null;
-    if (kLen >= 0) {
-      if (kLen > recEnd - pos) invalidRecord(`record ${i} key of ${kLen} bytes runs past the record`);
-      key = buf.subarray(pos, pos + kLen);
-      pos += kLen;
-    } else if (kLen !== -1) invalidRecord(`record ${i} has key length ${kLen}`);
-    // Value
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let vLen: number;
-    if (b < 0x80) {
-      vLen = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else {
-      vLen = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    let value: Buffer | null = null;
-    if (vLen >= 0) {
-      if (vLen > recEnd - pos) invalidRecord(`record ${i} value of ${vLen} bytes runs past the record`);
-      value = buf.subarray(pos, pos + vLen);
-      pos += vLen;
-    } else if (vLen !== -1) invalidRecord(`record ${i} has value length ${vLen}`);
-    // Headers
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let headers: readonly RecordHeader[] = EMPTY_HEADERS;
-    if (b === 0) pos++;
-    else {
-      const hCount = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-      if (hCount < 0) invalidRecord(`record ${i} has an invalid header count ${hCount}`);
-      if (hCount > (recEnd - pos) / 2) invalidRecord(`record ${i} declares ${hCount} headers in ${recEnd - pos} bytes`);
-      const hs: RecordHeader[] = [];
-      for (let h = 0; h < hCount; h++) {
-        const hkLen = readVarint(buf, pos, recEnd);
-        pos = varintEnd;
-        if (hkLen < 0) invalidRecord(`record ${i} has a header with a negative key length ${hkLen}`);
-        if (hkLen > recEnd - pos) invalidRecord(`record ${i} header key runs past the record`);
-        const hKey = buf.toString('utf8', pos, pos + hkLen);
-        pos += hkLen;
-        const hvLen = readVarint(buf, pos, recEnd);
-        pos = varintEnd;
-        let hValue: Buffer | null = null;
-        if (hvLen >= 0) {
-          if (hvLen > recEnd - pos) invalidRecord(`record ${i} header value runs past the record`);
-          hValue = buf.subarray(pos, pos + hvLen);
-          pos += hvLen;
-        } else if (hvLen !== -1) invalidRecord(`record ${i} has a header value length ${hvLen}`);
-        hs.push({ key: hKey, value: hValue });
-      }
-      headers = hs;
-    }
-    if (pos !== recEnd) invalidRecord(`record ${i}: expected to read ${len} bytes in the record payload, but read ${len - (recEnd - pos)}`);
+    pos = readRecordFields(buf, pos, end, count, i);
+    const recEnd = fields.recEnd;
+    const headers = readHeaders<readonly RecordHeader[]>(buf, pos, recEnd, i, false, EMPTY_HEADERS);
+    pos = headersEnd;
+    if (pos !== recEnd) invalidRecord(`record ${i}: expected to read ${fields.len} bytes in the record payload, but read ${fields.len - (recEnd - pos)}`);
     out.push({
-      offset: baseOffset + offsetDelta,
-      timestamp: logAppendTime === null ? baseTimestamp + tsDelta : logAppendTime,
-      key,
-      value,
+      offset: baseOffset + fields.offsetDelta,
+      timestamp: logAppendTime === null ? baseTimestamp + fields.tsDelta : logAppendTime,
+      key: fields.key,
+      value: fields.value,
       headers,
-      attributes,
+      attributes: fields.attributes,
     });
   }
   if (pos !== end) invalidRecord(`incorrect declared batch size: ${end - pos} bytes remain after the ${count} declared records`);
@@ -430,7 +462,7 @@ export const EMPTY_HEADER_PAIRS: [string, Buffer | null][] = Object.freeze([]) a
  * without headers share EMPTY_HEADER_PAIRS. Records whose offset is below `minOffset` are checked
  * but not built (trimming before the fetch position). Keys, values and header values are zero-copy
  * views into `buf`, which therefore lives as long as any returned record does.
- * Keep in step with decodeRecords (the two are separate so each hot loop stays monomorphic).
+ * Shares the record reader (readRecordFields, readHeaders) with decodeRecords.
  */
 export function decodeConsumerRecords(
   buf: Buffer,
@@ -450,130 +482,21 @@ export function decodeConsumerRecords(
   if (count < 0) invalidRecord(`invalid record count ${count}`);
   if (count > (end - pos) / MIN_RECORD_SIZE) invalidRecord(`record count ${count} does not fit in ${end - pos} bytes of records`);
   for (let i = 0; i < count; i++) {
-    // Length
-    if (pos >= end) invalidRecord(`batch declares ${count} records but holds only ${i}`);
-    let b = buf[pos]!;
-    let len: number;
-    if (b < 0x80) {
-      len = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
-      const u = (b & 0x7f) | (buf[pos + 1]! << 7);
-      len = (u >>> 1) ^ -(u & 1);
-      pos += 2;
-    } else {
-      len = readVarint(buf, pos, end);
-      pos = varintEnd;
-    }
-    const recEnd = pos + len;
-    if (len < 0 || recEnd > end) invalidRecord(`record ${i} has length ${len} but ${end - pos} bytes remain`);
-    if (len < 6) invalidRecord(`record ${i} has length ${len}, less than the smallest record`);
-    pos++; // attributes (unused by records)
-    // Timestamp delta (varlong)
-    b = buf[pos]!;
-    let tsDelta: number;
-    let b2: number;
-    if (b < 0x80) {
-      tsDelta = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
-      const u = (b & 0x7f) | (b2 << 7);
-      tsDelta = (u >>> 1) ^ -(u & 1);
-      pos += 2;
-    } else {
-      tsDelta = readVarlong(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    // Offset delta
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let offsetDelta: number;
-    if (b < 0x80) {
-      offsetDelta = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else if (pos + 1 < recEnd && (b2 = buf[pos + 1]!) < 0x80) {
-      const u = (b & 0x7f) | (b2 << 7);
-      offsetDelta = (u >>> 1) ^ -(u & 1);
-      pos += 2;
-    } else {
-      offsetDelta = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    // Key
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let kLen: number;
-    if (b < 0x80) {
-      kLen = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else {
-      kLen = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    let key: Buffer | null = null;
-    if (kLen >= 0) {
-      if (kLen > recEnd - pos) invalidRecord(`record ${i} key of ${kLen} bytes runs past the record`);
-      key = buf.subarray(pos, pos + kLen);
-      pos += kLen;
-    } else if (kLen !== -1) invalidRecord(`record ${i} has key length ${kLen}`);
-    // Value
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let vLen: number;
-    if (b < 0x80) {
-      vLen = (b >>> 1) ^ -(b & 1);
-      pos++;
-    } else {
-      vLen = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-    }
-    let value: Buffer | null = null;
-    if (vLen >= 0) {
-      if (vLen > recEnd - pos) invalidRecord(`record ${i} value of ${vLen} bytes runs past the record`);
-      value = buf.subarray(pos, pos + vLen);
-      pos += vLen;
-    } else if (vLen !== -1) invalidRecord(`record ${i} has value length ${vLen}`);
-    // Headers
-    if (pos >= recEnd) invalidRecord(`record ${i} is truncated`);
-    b = buf[pos]!;
-    let headers: [string, Buffer | null][] = EMPTY_HEADER_PAIRS;
-    if (b === 0) pos++;
-    else {
-      const hCount = readVarint(buf, pos, recEnd);
-      pos = varintEnd;
-      if (hCount < 0) invalidRecord(`record ${i} has an invalid header count ${hCount}`);
-      if (hCount > (recEnd - pos) / 2) invalidRecord(`record ${i} declares ${hCount} headers in ${recEnd - pos} bytes`);
-      const hs: [string, Buffer | null][] = [];
-      for (let h = 0; h < hCount; h++) {
-        const hkLen = readVarint(buf, pos, recEnd);
-        pos = varintEnd;
-        if (hkLen < 0) invalidRecord(`record ${i} has a header with a negative key length ${hkLen}`);
-        if (hkLen > recEnd - pos) invalidRecord(`record ${i} header key runs past the record`);
-        const hKey = buf.toString('utf8', pos, pos + hkLen);
-        pos += hkLen;
-        const hvLen = readVarint(buf, pos, recEnd);
-        pos = varintEnd;
-        let hValue: Buffer | null = null;
-        if (hvLen >= 0) {
-          if (hvLen > recEnd - pos) invalidRecord(`record ${i} header value runs past the record`);
-          hValue = buf.subarray(pos, pos + hvLen);
-          pos += hvLen;
-        } else if (hvLen !== -1) invalidRecord(`record ${i} has a header value length ${hvLen}`);
-        hs.push([hKey, hValue]);
-      }
-      headers = hs;
-    }
-    if (pos !== recEnd) invalidRecord(`record ${i}: expected to read ${len} bytes in the record payload, but read ${len - (recEnd - pos)}`);
-    const offset = baseOffset + offsetDelta;
+    pos = readRecordFields(buf, pos, end, count, i);
+    const recEnd = fields.recEnd;
+    const headers = readHeaders<[string, Buffer | null][]>(buf, pos, recEnd, i, true, EMPTY_HEADER_PAIRS);
+    pos = headersEnd;
+    if (pos !== recEnd) invalidRecord(`record ${i}: expected to read ${fields.len} bytes in the record payload, but read ${fields.len - (recEnd - pos)}`);
+    const offset = baseOffset + fields.offsetDelta;
     if (offset >= minOffset) {
       out.push({
         topic,
         partition,
         offset,
-        timestamp: logAppendTime === null ? baseTimestamp + tsDelta : logAppendTime,
+        timestamp: logAppendTime === null ? baseTimestamp + fields.tsDelta : logAppendTime,
         timestampType,
-        key,
-        value,
+        key: fields.key,
+        value: fields.value,
         headers,
         leaderEpoch,
       });
