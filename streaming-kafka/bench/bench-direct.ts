@@ -23,16 +23,13 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
-import { AdminClient, KafkaConsumer } from '../../client/index.js';
-import { killAll, startBroker, type BrokerProcess } from '../../scripts/bench-broker/proc.js';
+import { killAll } from '../../scripts/bench-broker/proc.js';
 import { StreamingContext } from '../context/streaming-context.js';
 import { ConsumerStrategies, KafkaUtils } from '../kafka/index.js';
 import type { BatchInfo } from '../scheduler/batch-info.js';
+import { BENCH_PARTITIONS, benchBroker, benchLines, loadBenchTopic, quantile } from './bench-common.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     records: { type: 'string' },
@@ -44,51 +41,18 @@ const { values } = parseArgs({
 });
 const N = Number(values.records ?? 1_000_000);
 const RUNS = Math.max(1, Number(values.runs ?? 2));
-const PARTITIONS = 6;
+const PARTITIONS = BENCH_PARTITIONS;
 const TOPIC = 'bench-direct';
-
-function lines(n: number): string[] {
-  let seed = 42;
-  const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  const vocab = Array.from({ length: 1000 }, (_, i) => `word${i}`);
-  return Array.from({ length: n }, () => Array.from({ length: 3 + Math.floor(rnd() * 4) }, () => vocab[Math.floor(rnd() * 1000)]).join(' '));
-}
 
 async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-ts-bench-direct-'));
-  let broker: BrokerProcess | undefined;
+  const broker = await benchBroker(base, values.bootstrap);
   try {
-    let bootstrap = values.bootstrap;
-    if (bootstrap === undefined) {
-      const props = path.join(base, 'server.properties');
-      fs.writeFileSync(props, ['listeners=PLAINTEXT://127.0.0.1:0', 'http.enabled=false', `log.dirs=${path.join(base, 'data')}`, 'group.initial.rebalance.delay.ms=0', ''].join('\n'));
-      broker = await startBroker(process.env.KAFKA_TS_SERVER_START ?? path.resolve(HERE, '../../scripts/kafka-server-start.js'), props, [], 30_000);
-      bootstrap = broker.bootstrap;
-    }
-    const admin = new AdminClient({ 'bootstrap.servers': bootstrap });
-    const existing = (await admin.listTopics()).includes(TOPIC);
-    if (!existing) await admin.createTopics([{ name: TOPIC, numPartitions: PARTITIONS }]);
-    await admin.close();
+    const bootstrap = broker.bootstrap;
     console.log(`bench:direct: ${N.toLocaleString('en')} records, ${PARTITIONS} partitions, batch 1000 ms, ${RUNS} runs, broker ${bootstrap}; node ${process.version}, ${os.availableParallelism()} CPUs`);
-    let data: string[] | undefined = lines(N);
+    let data: string[] | undefined = benchLines(N);
     const expectedWords = data.reduce((n, l) => n + l.split(' ').length, 0);
-    const tps = Array.from({ length: PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p }));
-    const probe = new KafkaConsumer({ 'bootstrap.servers': bootstrap });
-    const held = [...(await probe.endOffsets(tps)).values()].reduce((a, b) => a + b, 0);
-    await probe.close();
-    if (held !== 0 && held !== N) throw new Error(`topic ${TOPIC} holds ${held} records, not ${N}`);
-    if (held === 0) {
-      // kafkajs loads the data (kept independent of our producer, which has its own benchmark)
-      const producer = new Kafka({ clientId: 'bench-direct', brokers: [bootstrap], logLevel: logLevel.NOTHING }).producer();
-      await producer.connect();
-      const t0 = performance.now();
-      for (let i = 0; i < N; i += 60_000) {
-        const messages = data.slice(i, i + 60_000).map((value, j) => ({ partition: (i + j) % PARTITIONS, value }));
-        await producer.send({ topic: TOPIC, messages });
-      }
-      await producer.disconnect();
-      console.log(`produced in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }
+    await loadBenchTopic(bootstrap, TOPIC, data, console.log);
     data = undefined; // not kept in the heap of the measured runs
 
     let session: Session | undefined;
@@ -111,7 +75,7 @@ async function main(): Promise<void> {
       console.log(last); // the last run's JSON stays the last line
     }
   } finally {
-    await broker?.stop(10_000);
+    await broker.stop();
     fs.rmSync(base, { recursive: true, force: true });
   }
 }
@@ -162,7 +126,7 @@ async function runOnce(bootstrap: string, run: number, expectedWords: number): P
     batches: busy.length,
     recordsPerSec: Math.round(counted / (totalProc / 1000)),
     meanProcessingMs: Math.round(totalProc / busy.length),
-    p99ProcessingMs: proc[Math.min(proc.length - 1, Math.ceil(proc.length * 0.99) - 1)]!,
+    p99ProcessingMs: quantile(proc, 0.99),
     meanSchedulingDelayMs: Math.round(infos.reduce((a, i) => a + (i.schedulingDelay ?? 0), 0) / infos.length),
     wallSeconds: +wall.toFixed(2),
   };

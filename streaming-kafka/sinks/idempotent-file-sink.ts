@@ -10,13 +10,22 @@ import type { OffsetRange } from '../kafka/offset-range.js';
  * output holds it once. Returns the file path.
  */
 export function writeBatchFile(dir: string, batchTimeMs: number, ranges: OffsetRange[], results: Record<string, unknown>): string {
+  return writeBatchResultFile(dir, batchTimeMs, { offsetRanges: ranges.map((r) => r.toJSON()), ...results });
+}
+
+/**
+ * The file write of {@link writeBatchFile} for any batch description: `<dir>/batch-<batchTimeMs>.json`
+ * = `{"batchTime": batchTimeMs, ...body}`, written atomically (temp file, fsync, rename, directory
+ * fsync); the directory is created when missing. Returns the file path. Errors: fs errors (ENOSPC...).
+ */
+export function writeBatchResultFile(dir: string, batchTimeMs: number, body: Record<string, unknown>): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `batch-${batchTimeMs}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  const body = JSON.stringify({ batchTime: batchTimeMs, offsetRanges: ranges.map((r) => r.toJSON()), ...results });
+  const text = JSON.stringify({ batchTime: batchTimeMs, ...body });
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, body);
+    fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
