@@ -4,7 +4,9 @@
  *
  *   kafka-server-start <server.properties> [--override key=value ...]
  *
- * Logs JSON lines (pino) on stdout; `KAFKA_TS_LOG_LEVEL=debug` adds a line per request. SIGTERM and
+ * Logs JSON lines (pino) on stdout; `KAFKA_TS_LOG_LEVEL=debug` adds a line per request. Once started
+ * it prints a short human-readable banner on stderr: where it listens (Kafka and HTTP), where its data
+ * is, and what to run next (`--quiet` leaves it out). SIGTERM and
  * SIGINT shut the broker down cleanly (exit 0). A configuration error, a data directory in use by
  * another broker, or a port in use exit with status 1 and say which.
  */
@@ -18,11 +20,12 @@ const program = new Command()
   .description('Start the kafka-ts broker with a Kafka-style server.properties file.')
   .argument('<server.properties>', 'broker configuration file')
   .option('--override <key=value>', 'override a property of the file (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--quiet', 'no start banner on stderr')
   .showHelpAfterError();
 
 program.parse();
 const [file] = program.args as [string];
-const { override } = program.opts<{ override: string[] }>();
+const { override, quiet } = program.opts<{ override: string[]; quiet?: boolean }>();
 const logger = createLogger();
 
 function fatal(message: string, err?: unknown): never {
@@ -50,6 +53,8 @@ try {
   fatal(`cannot start: ${err.message}`, err);
 }
 
+if (!quiet) process.stderr.write(startBanner(server, config));
+
 // A bug in one request's handling must not take the broker down (Kafka's request handler threads
 // catch everything): log it and keep serving.
 process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception (broker keeps running)'));
@@ -69,4 +74,25 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       (e) => fatal('shutdown failed', e),
     );
   });
+}
+
+/** The banner printed once the broker runs: listeners, dashboard, data, and the next commands. */
+function startBanner(s: KafkaServer, c: KafkaConfig): string {
+  const bootstrap = s.listeners.map((l) => `${l.host}:${l.port}`).join(',');
+  const lines = [
+    '',
+    `kafka-ts broker ${c.nodeId} is running.`,
+    `  Kafka:      ${bootstrap}   (bootstrap.servers for any Kafka client)`,
+    `  Dashboard:  ${s.httpAddress ?? 'off (http.enabled=false)'}`,
+    `  Data:       ${c.logDirs.join(', ')}`,
+    '',
+    'Next, in another terminal:',
+    `  npm run demo                                    3 M US flights through a Direct and a Receiver stream, compared`,
+    `  npx kafka-topics --bootstrap-server ${bootstrap} --create --topic demo --partitions 3`,
+    `  npx kafka-console-producer --bootstrap-server ${bootstrap} --topic demo`,
+    `  npx kafka-console-consumer --bootstrap-server ${bootstrap} --topic demo --from-beginning`,
+    'Ctrl-C stops the broker cleanly.',
+    '',
+  ];
+  return lines.join('\n');
 }

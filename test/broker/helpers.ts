@@ -155,6 +155,8 @@ export interface BrokerProcess {
   logDir: string;
   /** Every stdout line so far (pino JSON). */
   output: string[];
+  /** Everything written to stderr so far (the start banner, fatal messages). */
+  stderr(): string;
   /** SIGTERM and wait for exit; resolves to the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL and wait. */
@@ -218,6 +220,7 @@ export async function startBrokerProcess(props: Record<string, string | number> 
     bootstrap: `127.0.0.1:${port}`,
     logDir,
     output,
+    stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');
       return exited;

@@ -33,6 +33,11 @@ describe('kafka-server-start', () => {
     const md = await c.request(Apis.Metadata, 9, { topics: [{ name: 'three' }], allowAutoTopicCreation: true });
     expect(md.topics[0].partitions).toHaveLength(3);
     c.close();
+    // the banner says where it listens and what to run next
+    for (let i = 0; i < 100 && !b.stderr().includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(b.stderr()).toContain(`Kafka:      ${b.bootstrap}`);
+    expect(b.stderr()).toContain('npm run demo');
+    expect(b.stderr()).toContain(`npx kafka-console-consumer --bootstrap-server ${b.bootstrap}`);
 
     const second = runStart(`listeners=PLAINTEXT://127.0.0.1:0\nlog.dirs=${b.logDir}\n`);
     expect(second.status).toBe(1);
