@@ -86,7 +86,7 @@ import {
   ZkConnectTimeoutException,
 } from './errors.js';
 import { KafkaStream, type MessageAndMetadata, type StreamSource } from './kafka-stream.js';
-import { consumersPerTopic, rangeAssign, type PartitionAssignment } from './range-assignor.js';
+import { consumersPerTopic, rangeAssign } from './range-assignor.js';
 import { TopicCount } from './topic-count.js';
 import { createEphemeralPathExpectConflict, deletePath, readDataMaybeNull, readOffset, writeOffset, ZKGroupDirs, ZKGroupTopicDirs } from './zk-group-dirs.js';
 

@@ -102,7 +102,8 @@ export interface ConnectOptions {
  * One ZooKeeper handle (one session). All paths are absolute ("/a/b"), without a trailing slash
  * except the root "/". Errors are {@link KeeperException} subclasses:
  * - `create(path, data, {mode})` → the created path (with the sequential suffix for sequential
- *   modes: the parent's cversion before the create, 10 digits, as ZooKeeper).
+ *   modes: the number of children created under the parent so far — not its cversion, which also
+ *   counts deletions — 10 digits, zero-padded, as ZooKeeper).
  *   NoNode (parent missing), NodeExists, NoChildrenForEphemerals (parent is ephemeral), BadArguments.
  * - `getData(path, watcher?)` → data and Stat; NoNode (no watch is set then). The watcher fires on
  *   NodeDataChanged or NodeDeleted.
@@ -140,7 +141,18 @@ export type CoordinationStoreFactory = (options: ConnectOptions) => Promise<Coor
 // Errors: ZooKeeper's KeeperException classes with stable codes.
 
 /** ZooKeeper's `KeeperException.Code` names used by this store. */
-export type KeeperCode = 'NoNode' | 'NodeExists' | 'BadVersion' | 'NotEmpty' | 'SessionExpired' | 'NoChildrenForEphemerals' | 'BadArguments';
+export type KeeperCode =
+  | 'NoNode'
+  | 'NodeExists'
+  | 'BadVersion'
+  | 'NotEmpty'
+  | 'SessionExpired'
+  | 'NoChildrenForEphemerals'
+  | 'BadArguments'
+  /** The connection dropped with the request in flight (real ZooKeeper only; the session may live on: retry or re-read). */
+  | 'ConnectionLoss'
+  /** Any other ZooKeeper server code (NoAuth, ...), by its Java name. */
+  | (string & {});
 
 /**
  * Base of the store's errors, as ZooKeeper's `KeeperException`: message

@@ -313,7 +313,10 @@ export class EmbeddedCoordinationStore implements CoordinationStore {
       const parent = this.db.get(nodeKey(pp)) as NodeRec | undefined;
       if (parent === undefined) throw new NoNodeException(p);
       if (parent.owner !== '0') throw new NoChildrenForEphemeralsException(p);
-      const actual = isSequentialMode(mode) ? `${p}${String(parent.cversion).padStart(10, '0')}` : p;
+      // ZooKeeper's sequence number is the count of child creations under the parent (its internal
+      // cversion; the reported cversion, creations + deletions, is that count × 2 − numChildren)
+      const created = (parent.cversion + parent.children.length) / 2;
+      const actual = isSequentialMode(mode) ? `${p}${String(created).padStart(10, '0')}` : p;
       if (this.db.get(nodeKey(actual)) !== undefined) throw new NodeExistsException(actual);
       const zxid = (this.db.get('zxid') as number) + 1;
       const now = Date.now();

@@ -1,7 +1,8 @@
 /**
  * The contract of a {@link CoordinationStore} (ZooKeeper's semantics), as a function so that each
  * implementation's test file runs the same tests: `contractTests('embedded', setup)` in
- * zk-embedded.test.ts / zk-contract.test.ts, and later against a real ZooKeeper server.
+ * zk-contract.test.ts, and against a real ZooKeeper server in zk-zookeeper.test.ts (real ZooKeeper
+ * is the reference where the two could differ).
  *
  * `setup()` is called before each test and returns a factory of sessions on one fresh store plus a
  * teardown. Every test works under its own random base path (so a shared ZooKeeper ensemble can be
@@ -147,16 +148,22 @@ export function contractTests(label: string, setup: () => Promise<ContractSetup>
       expect(await c.setData(`${base}/cas`, b('next'), 1)).toMatchObject({ version: 2 });
     });
 
-    it("sequential nodes: 10-digit suffix from the parent's cversion; getChildren lists names sorted", async () => {
+    it('sequential nodes: 10-digit suffix = number of children created under the parent (not cversion, which counts deletions too); getChildren lists names sorted', async () => {
       const zk = sessions[0]!;
       await zk.create(`${base}/q`, b(''));
       expect(await zk.create(`${base}/q/item-`, b(''), { mode: CreateMode.PERSISTENT_SEQUENTIAL })).toBe(`${base}/q/item-0000000000`);
       await zk.create(`${base}/q/plain`, b(''));
       await zk.delete(`${base}/q/plain`);
-      // cversion is now 3 (create, create, delete)
-      expect(await zk.create(`${base}/q/item-`, b(''), { mode: CreateMode.EPHEMERAL_SEQUENTIAL })).toBe(`${base}/q/item-0000000003`);
-      expect(await zk.create(`${base}/q/a-`, b(''), { mode: CreateMode.PERSISTENT_SEQUENTIAL })).toBe(`${base}/q/a-0000000004`);
-      expect(await zk.getChildren(`${base}/q`)).toEqual(['a-0000000004', 'item-0000000000', 'item-0000000003']);
+      // cversion is now 3 (create, create, delete), but 2 children were created: ZooKeeper's counter
+      // (DataNode.copyStat reports cversion as creations × 2 − numChildren)
+      expect(await zk.exists(`${base}/q`)).toMatchObject({ cversion: 3, numChildren: 1 });
+      expect(await zk.create(`${base}/q/item-`, b(''), { mode: CreateMode.EPHEMERAL_SEQUENTIAL })).toBe(`${base}/q/item-0000000002`);
+      expect(await zk.create(`${base}/q/a-`, b(''), { mode: CreateMode.PERSISTENT_SEQUENTIAL })).toBe(`${base}/q/a-0000000003`);
+      await zk.delete(`${base}/q/a-0000000003`);
+      await zk.delete(`${base}/q/item-0000000000`);
+      expect(await zk.create(`${base}/q/b-`, b(''), { mode: CreateMode.PERSISTENT_SEQUENTIAL })).toBe(`${base}/q/b-0000000004`);
+      expect(await zk.exists(`${base}/q`)).toMatchObject({ cversion: 8, numChildren: 2 }); // 5 creations, 3 deletions
+      expect(await zk.getChildren(`${base}/q`)).toEqual(['b-0000000004', 'item-0000000002']);
     });
 
     it('data watches fire once: NodeDataChanged, NodeDeleted; exists() on an absent node: NodeCreated', async () => {
