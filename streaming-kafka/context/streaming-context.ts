@@ -7,6 +7,8 @@ import type { CheckpointRecord } from '../checkpoint/checkpoint.js';
 import { CheckpointWriter, readCheckpoint } from '../checkpoint/checkpoint-store.js';
 import type { DStream } from '../dstream/dstream.js';
 import { QueueInputDStream } from '../dstream/queue-input-dstream.js';
+import { PluggableInputDStream, type ReceiverInputDStream } from '../dstream/receiver-input-dstream.js';
+import type { Receiver } from '../receiver/receiver.js';
 import { TransformedDStream, UnionDStream } from '../dstream/derived-dstream.js';
 import { DStreamGraph } from '../graph/dstream-graph.js';
 import type { BatchData } from '../rdd/batch-data.js';
@@ -178,6 +180,15 @@ export class StreamingContext {
     return new QueueInputDStream(this, queue, oneAtATime, defaultData);
   }
 
+  /**
+   * Spark's `receiverStream(receiver)`: an input stream fed by a custom Receiver (a
+   * PluggableInputDStream). The receiver runs from start() to stop() (see ReceiverTracker); each
+   * batch holds the blocks it stored since the previous batch. Give each stream its own receiver object.
+   */
+  receiverStream<T>(receiver: Receiver<T>): ReceiverInputDStream<T> {
+    return new PluggableInputDStream<T>(this, receiver);
+  }
+
   /** Spark's `ssc.union(streams)`. */
   union<T>(streams: DStream<T>[]): DStream<T> {
     return new UnionDStream(streams);
@@ -283,9 +294,11 @@ export class StreamingContext {
 
   /**
    * Spark's `stop(stopSparkContext, stopGracefully)`. INITIALIZED: warns "StreamingContext has not
-   * been started yet" and becomes STOPPED; STOPPED: no-op. ACTIVE: stop the scheduler (gracefully =
-   * process every generated batch first, bounded by spark.streaming.gracefulStopTimeout), close the
-   * inputs and the checkpoint writer; awaitTermination then resolves.
+   * been started yet" and becomes STOPPED; STOPPED: no-op. ACTIVE: stop the scheduler — first the
+   * receivers (their buffered data is stored), then batch generation (gracefully = allocate every
+   * received block and process every generated batch first, bounded by
+   * spark.streaming.gracefulStopTimeout) — close the inputs and the checkpoint writer;
+   * awaitTermination then resolves.
    */
   async stop(options: StopOptions = {}): Promise<void> {
     const graceful = options.stopGracefully ?? options.graceful ?? false;

@@ -6,13 +6,15 @@ import type { JobScheduler } from './job-scheduler.js';
 /**
  * Spark's `JobGenerator` (streaming/scheduler/JobGenerator.scala): a RecurringTimer posts
  * GenerateJobs(t) every batch interval; events are handled one at a time, in order:
- * - GenerateJobs(t): every input stream prepares its batch at t (decides the batch's data — e.g.
+ * - GenerateJobs(t): the ReceiverTracker allocates the received blocks to t; every input stream prepares its batch at t (decides the batch's data — e.g.
  *   Kafka offset ranges — and reports its input info), generate one job per output operation, write the checkpoint for t if
  *   t is a checkpoint time, then submit the job set. (Spark submits first and writes the checkpoint
  *   asynchronously; here the checkpoint — with the batch's input metadata such as Kafka offset
  *   ranges — is durable before any of the batch's output operations runs.)
  * - batch completion: ClearMetadata(t) (forget old batches), then DoCheckpoint(t) (state included),
- *   then cleanup of input infos; lastProcessedBatch = t.
+ *   then — when the checkpoint was written for t, or checkpointing is off — ClearCheckpointData:
+ *   old received blocks and batches (t − max remember duration) are cleaned up in the
+ *   ReceiverTracker (and receiver WAL files); then cleanup of input infos; lastProcessedBatch = t.
  * Restart from a checkpoint: down times = checkpointTime until restartTime by the batch interval;
  * reschedule (pending ∪ down).filter(< restartTime).distinct.sorted, then restart the timer at
  * restartTime — with Spark's log lines ("Batches during down time (N batches): ...",
@@ -80,6 +82,7 @@ export class JobGenerator {
   private async generateJobs(time: number): Promise<void> {
     const graph = this.ssc.graph;
     try {
+      await this.scheduler.receiverTracker?.allocateBlocksToBatch(time);
       await graph.generateInputs(time);
       const jobs = graph.generateJobs(time);
       this.lastGeneratedBatch = time;
@@ -96,10 +99,13 @@ export class JobGenerator {
   onBatchCompletion(time: number): void {
     this.post(async () => {
       this.ssc.graph.clearMetadata(time);
+      const maxRemember = this.ssc.graph.maxInputRememberDuration();
       try {
-        await this.doCheckpoint(time, this.scheduler.getPendingTimes());
+        const wrote = await this.doCheckpoint(time, this.scheduler.getPendingTimes());
+        // Spark's ClearCheckpointData: received block data may go once the checkpoint that no
+        // longer needs it is written (or when there is no checkpointing)
+        if (wrote || !this.ssc.checkpointWriter) await this.scheduler.receiverTracker?.cleanupOldBlocksAndBatches(time - maxRemember);
       } finally {
-        const maxRemember = this.ssc.graph.maxInputRememberDuration();
         this.scheduler.inputInfoTracker.cleanup(time - maxRemember);
         this.markProcessed(time);
       }
@@ -118,24 +124,34 @@ export class JobGenerator {
     for (const w of ws) w();
   }
 
-  private async doCheckpoint(time: number, pendingTimes: number[]): Promise<void> {
+  /** Write the checkpoint for `time` when it is a checkpoint time; true when written. */
+  private async doCheckpoint(time: number, pendingTimes: number[]): Promise<boolean> {
     const writer = this.ssc.checkpointWriter;
     const zero = this.ssc.graph.zeroTime!;
-    if (!writer || (time - zero) % this.ssc.checkpointDurationMs !== 0) return;
+    if (!writer || (time - zero) % this.ssc.checkpointDurationMs !== 0) return false;
     await writer.write(this.ssc.buildCheckpoint(time, pendingTimes));
+    return true;
   }
 
   /**
-   * Spark's `JobGenerator.stop(processReceivedData)`. Graceful: stop the timer, then wait until
-   * the last generated batch is processed, at most `spark.streaming.gracefulStopTimeout` (default
-   * 10 × batch interval; warns "Timed out while stopping the job generator (timeout = <ms>)").
+   * Spark's `JobGenerator.stop(processReceivedData)`. Graceful: wait until every received block has
+   * been allocated to a batch (the timer keeps generating batches meanwhile; "Waiting for all received
+   * blocks to be consumed for job generation"), stop the timer, then wait until the last generated
+   * batch is processed, all within `spark.streaming.gracefulStopTimeout` (default 10 × batch
+   * interval, wall time; warns "Timed out while stopping the job generator (timeout = <ms>)").
    * Otherwise: stop the timer and drop the events not yet handled.
    */
   async stop(graceful: boolean): Promise<void> {
+    const timeout = this.ssc.conf.getNumber('spark.streaming.gracefulStopTimeout', 10 * this.ssc.batchDurationMs);
+    const deadline = Date.now() + timeout;
+    const tracker = this.scheduler.receiverTracker;
+    if (graceful && tracker) {
+      this.ssc.logger.info('Waiting for all received blocks to be consumed for job generation');
+      while (tracker.hasUnallocatedBlocks() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      this.ssc.logger.info('Waited for all received blocks to be consumed for job generation');
+    }
     await this.timer.stop();
     if (graceful) {
-      const timeout = this.ssc.conf.getNumber('spark.streaming.gracefulStopTimeout', 10 * this.ssc.batchDurationMs);
-      const deadline = Date.now() + timeout;
       await this.events;
       while (this.lastProcessedBatch < this.lastGeneratedBatch && Date.now() < deadline) {
         await new Promise<void>((resolve) => {

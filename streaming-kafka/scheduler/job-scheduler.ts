@@ -4,6 +4,7 @@ import { fmtMs } from '../util/time.js';
 import { BatchInfo, type OutputOperationInfo } from './batch-info.js';
 import { InputInfoTracker } from './input-info-tracker.js';
 import { JobGenerator } from './job-generator.js';
+import { ReceiverTracker } from './receiver-tracker.js';
 import { StreamingListenerBus } from './streaming-listener.js';
 
 interface JobSet {
@@ -25,6 +26,8 @@ export class JobScheduler {
   readonly inputInfoTracker = new InputInfoTracker();
   readonly listenerBus: StreamingListenerBus;
   readonly jobGenerator: JobGenerator;
+  /** Spark's receiverTracker: created by start() (receivers of the ReceiverInputDStreams). */
+  receiverTracker: ReceiverTracker | undefined;
   private readonly jobSets = new Map<number, JobSet>();
   private chain: Promise<void> = Promise.resolve();
   private dropQueued = false;
@@ -87,20 +90,35 @@ export class JobScheduler {
     this.jobGenerator.onBatchCompletion(set.time);
   }
 
-  /** Start the generator (fresh, or recovering from the context's checkpoint). */
+  /**
+   * Start the ReceiverTracker (recover its block metadata, launch the receivers), then the
+   * generator (fresh, or recovering from the context's checkpoint), as Spark's JobScheduler.start.
+   */
   async start(): Promise<void> {
-    await this.jobGenerator.start();
+    this.receiverTracker = new ReceiverTracker(this.ssc);
+    try {
+      await this.receiverTracker.start();
+      await this.jobGenerator.start();
+    } catch (err) {
+      await this.receiverTracker.stop().catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
-   * Spark's `JobScheduler.stop(processAllReceivedData)`: stop generating; graceful = run every
-   * generated batch first; otherwise queued batches are dropped (the running output operation
-   * finishes — JavaScript cannot interrupt it).
+   * Spark's `JobScheduler.stop(processAllReceivedData)`: stop the receivers, then stop generating;
+   * graceful = allocate every received block to batches and run every generated batch first;
+   * otherwise queued batches are dropped (the running output operation finishes — JavaScript
+   * cannot interrupt it). Finally close the receiver tracker's log.
    */
   async stop(graceful: boolean): Promise<void> {
+    // first stop receiving (the receivers' buffered data is stored and reported)...
+    await this.receiverTracker?.stopReceivers(graceful);
+    // ...then generating: graceful = until every received block is allocated and processed
     await this.jobGenerator.stop(graceful);
     if (!graceful) this.dropQueued = true;
     await this.chain;
     await this.jobGenerator.drain();
+    await this.receiverTracker?.stop();
   }
 }

@@ -1,6 +1,25 @@
 import type { BatchInfo, OutputOperationInfo } from './batch-info.js';
 
 /**
+ * Spark's `ReceiverInfo` (streaming/scheduler/ReceiverInfo.scala): a receiver's state as the
+ * ReceiverTracker knows it.
+ * - `name`: `<receiver class>-<streamId>`; `location`: host name; `executorId`: "driver" (receivers
+ *   run in the driver's process here);
+ * - `lastErrorMessage` / `lastError` (stack text): the last reported error or stop reason ('' = none);
+ * - `lastErrorTime`: ms on the context's clock, −1 = none.
+ */
+export interface ReceiverInfo {
+  streamId: number;
+  name: string;
+  active: boolean;
+  location: string;
+  executorId: string;
+  lastErrorMessage: string;
+  lastError: string;
+  lastErrorTime: number;
+}
+
+/**
  * Spark's `StreamingListener` (streaming/scheduler/StreamingListener.scala): implement any of the
  * callbacks. Events carry snapshots. Callbacks run synchronously, in order, on the scheduler's
  * thread of control; an exception in a listener is logged and ignored, as Spark's listener bus does.
@@ -8,6 +27,12 @@ import type { BatchInfo, OutputOperationInfo } from './batch-info.js';
 export interface StreamingListener {
   /** The context started at `time` (ms). */
   onStreamingStarted?(event: { time: number }): void;
+  /** A receiver registered (started, or started again after a restart). */
+  onReceiverStarted?(event: { receiverInfo: ReceiverInfo }): void;
+  /** A receiver reported an error (`receiver.reportError`); it keeps running. */
+  onReceiverError?(event: { receiverInfo: ReceiverInfo }): void;
+  /** A receiver stopped (stop, restart, or the context's stop); `lastError*` hold the reason when it was an error. */
+  onReceiverStopped?(event: { receiverInfo: ReceiverInfo }): void;
   /** A batch was submitted to the job scheduler. */
   onBatchSubmitted?(event: { batchInfo: BatchInfo }): void;
   /** A batch's first output operation started. */

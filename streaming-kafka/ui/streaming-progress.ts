@@ -7,7 +7,7 @@
  */
 import type { StreamingContext } from '../context/streaming-context.js';
 import type { BatchInfo, OutputOperationInfo } from '../scheduler/batch-info.js';
-import type { StreamingListener } from '../scheduler/streaming-listener.js';
+import type { ReceiverInfo, StreamingListener } from '../scheduler/streaming-listener.js';
 
 /** Spark's default of `spark.streaming.ui.retainedBatches`. */
 export const DEFAULT_RETAINED_BATCHES = 1000;
@@ -102,12 +102,15 @@ export interface StreamingStatusJson {
 /** A receiver's status (Spark's ReceiverInfo), for the Receiver stream. */
 export interface ReceiverJson {
   streamId: number;
+  /** The receiver's name, `<receiver class>-<streamId>` (Spark's ReceiverInfo.name). */
   streamName: string;
   active: boolean;
   location: string;
-  /** Records per second over the last batches. */
+  /** Records per second of this stream, averaged over the retained completed batches (Spark's avg of numRecords × 1000 / batch interval); null before the first. */
   avgEventRate: number | null;
+  /** The last error or stop reason (`message`, then ` - ` and the error's first line when there is one), null when none. */
   lastError: string | null;
+  /** ms, null when none. */
   lastErrorTime: number | null;
 }
 
@@ -121,7 +124,7 @@ export class StreamingProgressListener implements StreamingListener {
   private totalReceived = 0;
   private totalProcessed = 0;
   private startTime: number | null = null;
-  /** Receivers (none until the Receiver stream, issue 7, reports them). */
+  /** Receivers of the Receiver input streams, by stream id (from onReceiverStarted/Error/Stopped; avgEventRate updated per completed batch). */
   readonly receivers = new Map<number, ReceiverJson>();
 
   /**
@@ -137,6 +140,38 @@ export class StreamingProgressListener implements StreamingListener {
 
   onStreamingStarted(e: { time: number }): void {
     this.startTime = e.time;
+  }
+  onReceiverStarted(e: { receiverInfo: ReceiverInfo }): void {
+    this.updateReceiver(e.receiverInfo);
+  }
+  onReceiverError(e: { receiverInfo: ReceiverInfo }): void {
+    this.updateReceiver(e.receiverInfo);
+  }
+  onReceiverStopped(e: { receiverInfo: ReceiverInfo }): void {
+    this.updateReceiver(e.receiverInfo);
+  }
+
+  private updateReceiver(info: ReceiverInfo): void {
+    const firstLine = info.lastError.split('\n')[0] ?? '';
+    const error = info.lastErrorMessage !== '' || firstLine !== '' ? [info.lastErrorMessage, firstLine].filter((x) => x !== '').join(' - ') : null;
+    this.receivers.set(info.streamId, {
+      streamId: info.streamId,
+      streamName: info.name,
+      active: info.active,
+      location: info.location,
+      avgEventRate: this.avgEventRate(info.streamId),
+      lastError: error,
+      lastErrorTime: info.lastErrorTime >= 0 ? info.lastErrorTime : null,
+    });
+  }
+
+  /** Spark's receivedRecordRateWithBatchTime averaged: records/s of `streamId` over the retained completed batches; null without any. */
+  avgEventRate(streamId: number): number | null {
+    if (this.completed.length === 0) return null;
+    const interval = this.ssc.batchDurationMs;
+    let sum = 0;
+    for (const b of this.completed) sum += ((b.streamIdToInputInfo.get(streamId)?.numRecords ?? 0) * 1000) / interval;
+    return sum / this.completed.length;
   }
   onBatchSubmitted(e: { batchInfo: BatchInfo }): void {
     this.waiting.set(e.batchInfo.batchTime, e.batchInfo);
@@ -159,6 +194,7 @@ export class StreamingProgressListener implements StreamingListener {
     if (this.completed.length > this.retainedBatches) this.completed.splice(0, this.completed.length - this.retainedBatches);
     this.totalCompleted++;
     this.totalProcessed += e.batchInfo.numRecords;
+    for (const r of this.receivers.values()) r.avgEventRate = this.avgEventRate(r.streamId);
   }
 
   /** The running batch's output operation info, updated as operations start and end. */
@@ -202,7 +238,7 @@ export class StreamingProgressListener implements StreamingListener {
       avgTotalDelay: avg((b) => b.totalDelay),
       inputStreams: [...names].map(([id, name]) => ({ id, name })),
       outputOperations: this.ssc.graph.outputStreams.map((_, i) => ({ id: i, name: outputOpName(this.completed.at(-1) ?? [...this.running.values()][0], i) })),
-      receivers: [...this.receivers.values()],
+      receivers: [...this.receivers.values()].sort((a, b) => a.streamId - b.streamId).map((r) => ({ ...r })),
       activeBatches: active,
       completedBatches: completed,
     };

@@ -7,7 +7,9 @@ import type { RateEstimator } from './pid-rate-estimator.js';
  * Spark's `RateController` (streaming/scheduler/RateController.scala): a StreamingListener of one
  * input stream; on each completed batch with processing end time, processing and scheduling delays
  * and that stream's record count, asks the estimator for a new rate and keeps it as the latest rate
- * (records/s; −1 until the first estimate). Computed synchronously here (Spark: on a single thread).
+ * (records/s; −1 until the first estimate), then `publish(rate)`s it (no-op here: the Direct stream
+ * polls getLatestRate(); ReceiverRateController sends it to the receiver's block generators).
+ * Computed synchronously here (Spark: on a single thread).
  * Enabled by `spark.streaming.backpressure.enabled` (false).
  */
 export class RateController implements StreamingListener {
@@ -33,6 +35,12 @@ export class RateController implements StreamingListener {
     const n = b.streamIdToInputInfo.get(this.streamId)?.numRecords;
     if (b.processingEndTime === undefined || b.processingDelay === undefined || b.schedulingDelay === undefined || n === undefined) return;
     const rate = this.estimator.compute(b.processingEndTime, n, b.processingDelay, b.schedulingDelay);
-    if (rate !== undefined) this.rateLimit = Math.trunc(rate);
+    if (rate !== undefined) {
+      this.rateLimit = Math.trunc(rate);
+      this.publish(this.rateLimit);
+    }
   }
+
+  /** Spark's `publish(rate)`: hand a new rate (records/s) to the source; default no-op. */
+  protected publish(_rate: number): void {}
 }
