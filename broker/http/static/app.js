@@ -524,6 +524,7 @@ function streamPage(appId) {
   const completedTitle = h('h2', {}, 'Completed Batches');
   const completedBody = h('div', { id: 'completed-batches' });
   const inputsBody = h('div', { id: 'input-streams' });
+  const receiversTitle = h('h2', { id: 'receivers-title' }, 'Receivers');
   const receiversBody = h('div', { id: 'receivers' });
   const charts = []; // { metric, timeline, histogram, tlEl, hiEl, avgEl }
   let title = appId;
@@ -547,7 +548,7 @@ function streamPage(appId) {
         h('div', { class: 'panel' }, completedBody),
         h('h2', {}, 'Input streams'),
         h('div', { class: 'panel' }, inputsBody),
-        h('h2', {}, 'Receivers'),
+        receiversTitle,
         h('div', { class: 'panel' }, receiversBody),
       );
     },
@@ -634,13 +635,26 @@ function streamPage(appId) {
         ),
       );
       inputsBody.replaceChildren(table(['Id', 'Input stream'], s.inputStreams.map((i) => h('tr', {}, h('td', {}, String(i.id)), h('td', {}, i.name)))));
+      // Receivers (Spark's Streaming tab: "Receivers (n / m active)", then one row per receiver with its
+      // status, host, average event rate over the retained batches, last error time and message).
+      const activeReceivers = s.receivers.filter((r) => r.active).length;
+      receiversTitle.textContent = s.receivers.length === 0 ? 'Receivers' : `Receivers (${fmtInt(activeReceivers)} / ${fmtInt(s.receivers.length)} active)`;
       receiversBody.replaceChildren(
         s.receivers.length === 0
-          ? h('p', { class: 'muted' }, 'No receivers: this application reads with the Direct stream or a queue stream (Receiver input streams, issue 7, list theirs here).')
+          ? h('p', { class: 'muted' }, 'No receivers: this application reads with the Direct stream or a queue stream (Receiver input streams list theirs here).')
           : table(
-              ['Receiver', 'Status', 'Location', { label: 'Avg rate (records/sec)', cls: 'num' }, 'Last error'],
+              ['Receiver', 'Status', 'Location', { label: 'Avg rate (records/sec)', cls: 'num' }, 'Last error time', 'Last error'],
               s.receivers.map((r) =>
-                h('tr', { 'data-receiver': String(r.streamId) }, h('td', {}, r.streamName), h('td', {}, r.active ? 'ACTIVE' : 'INACTIVE'), h('td', {}, r.location), h('td', { class: 'num' }, r.avgEventRate === null ? '–' : r.avgEventRate.toFixed(1)), h('td', { class: r.lastError ? 'error' : 'muted' }, r.lastError ? `${fmtTime(r.lastErrorTime)}: ${r.lastError}` : '–')),
+                h(
+                  'tr',
+                  { 'data-receiver': String(r.streamId) },
+                  h('td', { class: 'receiver-name', style: 'white-space:nowrap' }, r.streamName),
+                  h('td', {}, h('span', { class: `state ${r.active ? 'Stable' : 'Empty'}` }, r.active ? 'ACTIVE' : 'INACTIVE')),
+                  h('td', {}, r.location),
+                  h('td', { class: 'num' }, r.avgEventRate === null ? '–' : r.avgEventRate.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })),
+                  h('td', { class: 'error-time', style: 'white-space:nowrap' }, r.lastErrorTime === null ? '–' : fmtBatchTime(r.lastErrorTime, true)),
+                  h('td', { class: r.lastError ? 'error' : 'muted' }, r.lastError ?? '–'),
+                ),
               ),
             ),
       );
