@@ -31,6 +31,20 @@ export abstract class InputDStream<T> extends DStream<T> {
     return [];
   }
 
+  /**
+   * Spark's `InputDStream.name`: the class name with "InputDStream" → "Stream", split into lower-case
+   * words, capitalised, then the id: `QueueInputDStream` → "Queue stream [0]", `KafkaInputDStream` →
+   * "Kafka stream [1]", `PluggableInputDStream` → "Pluggable stream [2]". Streams may override it
+   * (the Direct stream: "Kafka 0.10 direct stream [id]").
+   */
+  get name(): string {
+    const words = this.constructor.name
+      .replace(/InputDStream$/, 'Stream')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+    return `${words.charAt(0).toUpperCase()}${words.slice(1)} [${this.id}]`;
+  }
+
   /** Spark's `rateController`: registered as a StreamingListener at start when defined (backpressure). */
   rateController: RateController | undefined;
 

@@ -65,15 +65,6 @@ export abstract class ReceiverInputDStream<T> extends InputDStream<T> {
   /** Spark's `getReceiver()`: the receiver that feeds this stream. */
   abstract getReceiver(): Receiver<T>;
 
-  /** Spark's InputDStream.name: class name words without "InputDStream", e.g. "Pluggable stream [0]". */
-  get name(): string {
-    const words = this.constructor.name
-      .replace(/InputDStream$/, 'Stream')
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase();
-    return `${words.charAt(0).toUpperCase()}${words.slice(1)} [${this.id}]`;
-  }
-
   override async compute(timeMs: number): Promise<BlockBatchData<T>> {
     const tracker = this.ssc.scheduler.receiverTracker;
     const infos = tracker ? tracker.getBlocksOfBatchAndStream(timeMs, this.id) : [];

@@ -68,7 +68,7 @@ export class DirectKafkaInputDStream extends ReplayableInputDStream<ConsumerReco
   }
 
   /** Spark's stream name. */
-  get name(): string {
+  override get name(): string {
     return `Kafka 0.10 direct stream [${this.id}]`;
   }
 

@@ -9,7 +9,7 @@ import { KafkaReceiver, ReliableKafkaReceiver, type KafkaPair, type ReceiverKafk
  * is true (blocks written to the write-ahead log before their offsets are committed: at-least-once,
  * no loss), otherwise a {@link KafkaReceiver} (offsets auto-committed: received data may be lost
  * on a crash). Each batch holds every block received since the previous batch.
- * Name: "Kafka receiver stream [id]".
+ * Name (Spark's rule): "Kafka stream [id]".
  */
 export class KafkaInputDStream extends ReceiverInputDStream<KafkaPair> {
   constructor(
@@ -23,11 +23,6 @@ export class KafkaInputDStream extends ReceiverInputDStream<KafkaPair> {
     for (const [t, n] of Object.entries(topics)) {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`number of threads for topic ${t} must be a positive integer, got ${n}`);
     }
-  }
-
-  /** Spark's stream name. */
-  override get name(): string {
-    return `Kafka receiver stream [${this.id}]`;
   }
 
   override getReceiver(): Receiver<KafkaPair> {

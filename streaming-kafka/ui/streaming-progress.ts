@@ -210,7 +210,7 @@ export class StreamingProgressListener implements StreamingListener {
 
   /** The status document (see StreamingStatusJson). */
   status(): StreamingStatusJson {
-    const names = new Map(this.ssc.graph.inputStreams.map((s) => [s.id, inputStreamName(s)]));
+    const names = new Map(this.ssc.graph.inputStreams.map((s) => [s.id, s.name]));
     const batch = (b: BatchInfo, status: BatchStatus): BatchJson => batchJson(b, status, names);
     const completed = this.completed.map((b) => batch(b, 'COMPLETED')).reverse();
     const active = [...[...this.waiting.values()].map((b) => batch(b, 'QUEUED')), ...[...this.running.values()].map((b) => batch(b, 'PROCESSING'))].sort((a, b) => a.batchTime - b.batchTime);
@@ -243,15 +243,6 @@ export class StreamingProgressListener implements StreamingListener {
       completedBatches: completed,
     };
   }
-}
-
-/** `DirectKafkaInputDStream` → "Kafka 0.10 direct stream [0]" style names (Spark's InputDStream.name: "<class words> [<id>]"). */
-function inputStreamName(s: { id: number; constructor: { name: string } }): string {
-  const words = s.constructor.name
-    .replace(/DStream$/, 'Stream')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-  return `${words.charAt(0).toUpperCase()}${words.slice(1)} [${s.id}]`;
 }
 
 function outputOpName(b: BatchInfo | undefined, id: number): string {

@@ -147,7 +147,7 @@ describe.skipIf(!haveChromium)(`the Streaming page of a running word count, in h
     expect(await page.locator('#completed-batches').textContent()).toContain('1/1');
     // Records shown = the records the word count read (every batch's numRecords is its ranges' sum).
     expect(await page.locator('#receivers').textContent()).toContain('No receivers');
-    expect(await page.locator('#input-streams').textContent()).toContain('Direct kafka input stream [0]');
+    expect(await page.locator('#input-streams').textContent()).toContain('Kafka 0.10 direct stream [0]');
 
     // The four timelines and histograms are drawn in their colours.
     await waitFor(

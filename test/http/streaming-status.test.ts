@@ -90,7 +90,7 @@ describe('StreamingContext status server', () => {
     expect(status).toBe(200);
     const s = body as StreamingStatusJson;
     expect(s).toMatchObject({ appId: 'app-status-1', appName: 'status-test', state: 'ACTIVE', startTime: 0, batchIntervalMs: 1000, numCompletedBatches: 3, numRetainedCompletedBatches: 2, retainedBatches: 2, numActiveBatches: 0, numTotalReceivedRecords: 6, numTotalProcessedRecords: 6, receivers: [], activeBatches: [] });
-    expect(s.inputStreams).toEqual([{ id: 0, name: expect.stringMatching(/^Queue input stream \[0\]$/) }]);
+    expect(s.inputStreams).toEqual([{ id: 0, name: expect.stringMatching(/^Queue stream \[0\]$/) }]);
     expect(s.outputOperations.map((o) => o.id)).toEqual([0, 1]);
     // newest first, the oldest (1000: 'a b', 'b') dropped
     expect(s.completedBatches.map((b) => [b.batchTime, b.numRecords, b.status])).toEqual([
@@ -100,7 +100,7 @@ describe('StreamingContext status server', () => {
     for (const b of s.completedBatches) {
       // a ManualClock does not move while a batch runs: every delay is 0 here, but known
       expect(b).toMatchObject({ schedulingDelay: 0, processingDelay: 0, totalDelay: 0, submissionTime: b.batchTime, numTotalOutputOps: 2, numActiveOutputOps: 0 });
-      expect(b.inputs).toEqual([{ inputStreamId: 0, inputStreamName: 'Queue input stream [0]', numRecords: b.numRecords }]);
+      expect(b.inputs).toEqual([{ inputStreamId: 0, inputStreamName: 'Queue stream [0]', numRecords: b.numRecords }]);
       expect(b.outputOperations).toHaveLength(2);
     }
     const failed = s.completedBatches.find((b) => b.batchTime === 2000)!;
@@ -148,7 +148,7 @@ describe('StreamingContext status server', () => {
       await advanceBatches(ssc, clock, 1);
       const s = (await getJson(ssc.ui!.statusUrl)).body as StreamingStatusJson;
       expect(s.appId).toMatch(/^local-\d+$/);
-      expect(s.inputStreams[0]!.name).toMatch(/^Direct kafka input stream \[0\]$/);
+      expect(s.inputStreams[0]!.name).toMatch(/^Kafka 0.10 direct stream \[0\]$/);
       expect(s.completedBatches.map((b) => [b.batchTime, b.numRecords])).toEqual([
         [2000, 1],
         [1000, 13],

@@ -98,7 +98,7 @@ describe('KafkaUtils.createStream (Receiver-based Kafka stream)', () => {
     await produce(topic, 3, 500);
     const work = tempDir('recv-wal-');
     const a = receiverApp(topic, work, { wal: true, threads: 2 });
-    expect(a.streams[0]!.name).toMatch(/^Kafka receiver stream \[\d+\]$/);
+    expect(a.streams[0]!.name).toMatch(/^Kafka stream \[\d+\]$/);
     await a.ssc.start();
     await waitFor('1500 records', () => a.got.values.length >= 1500, 20_000);
     // the offsets of stored blocks are committed (next offset to read)
