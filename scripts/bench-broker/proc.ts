@@ -122,6 +122,8 @@ export interface BrokerProcess {
   pid: number;
   port: number;
   bootstrap: string;
+  /** The HTTP base URL (dashboard, API) from the started line, when `http.enabled`. */
+  http: string | undefined;
   /** Broker log lines at level warn (40) or above seen so far (the last 50). */
   warnings: string[];
   /** SIGTERM, wait for a clean exit up to `timeoutMs` (milliseconds), then SIGKILL. Resolves with the exit code. */
@@ -165,7 +167,7 @@ export function startBroker(startScript: string, propertiesFile: string, nodeArg
     createInterface({ input: child.stdout }).on('line', (line) => {
       tail.push(line);
       if (tail.length > 50) tail.shift();
-      let obj: { level?: number; msg?: string; listeners?: string[] } | undefined;
+      let obj: { level?: number; msg?: string; listeners?: string[]; http?: string } | undefined;
       try {
         obj = JSON.parse(line) as typeof obj;
       } catch {
@@ -185,6 +187,7 @@ export function startBroker(startScript: string, propertiesFile: string, nodeArg
         pid: child.pid!,
         port,
         bootstrap: `127.0.0.1:${port}`,
+        http: obj.http,
         warnings,
         async stop(ms: number) {
           if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
