@@ -48,6 +48,8 @@ export interface StreamSource {
   onChunkTaken(stream: KafkaStream): void;
   /** A message was handed out by the iterator. */
   onMessageConsumed(m: MessageAndMetadata): void;
+  /** `count` messages of one partition were handed out at once (nextChunk), `last` the last of them. */
+  onMessagesConsumed?(last: MessageAndMetadata, count: number): void;
 }
 
 /** See the module comment. Created by `ZookeeperConsumerConnector.createMessageStreams`. */
@@ -128,16 +130,39 @@ export class KafkaStream implements AsyncIterable<MessageAndMetadata> {
   }
 
   private async next(): Promise<IteratorResult<MessageAndMetadata>> {
+    const c = await this.currentChunk();
+    if (c === null) return { done: true, value: undefined };
+    const m = c.messages[this.index++]!;
+    this.source.onMessageConsumed(m);
+    return { done: false, value: m };
+  }
+
+  /**
+   * The messages the iterator would hand out next, as one array: the rest of the chunk being
+   * iterated, else the next fetched chunk (one partition's messages in offset order), waiting for
+   * one; `undefined` once the stream ended. The messages count as handed out (the consumed position
+   * moves past the last). For receivers that add a chunk at a time (BlockGenerator's
+   * addMultipleDataWithCallback) instead of awaiting every message; may be mixed with the iterator.
+   * Errors: the stream's failure (e.g. ConsumerSessionExpiredException).
+   */
+  async nextChunk(): Promise<MessageAndMetadata[] | undefined> {
+    const c = await this.currentChunk();
+    if (c === null) return undefined;
+    const ms = this.index === 0 ? c.messages : c.messages.slice(this.index);
+    this.index = c.messages.length;
+    if (this.source.onMessagesConsumed) this.source.onMessagesConsumed(ms[ms.length - 1]!, ms.length);
+    else for (const m of ms) this.source.onMessageConsumed(m);
+    return ms;
+  }
+
+  /** The chunk with messages left to hand out (of the current fetch generation), waiting for one; null once ended. */
+  private async currentChunk(): Promise<FetchedDataChunk | null> {
     for (;;) {
       if (this.failure) throw this.failure;
-      if (this.ended) return { done: true, value: undefined };
+      if (this.ended) return null;
       const c = this.current;
       if (c !== null && this.index < c.messages.length) {
-        if (c.generation === this.source.generation) {
-          const m = c.messages[this.index++]!;
-          this.source.onMessageConsumed(m);
-          return { done: false, value: m };
-        }
+        if (c.generation === this.source.generation) return c;
         this.current = null;
       }
       const chunk = this.queue.shift();
@@ -151,4 +176,5 @@ export class KafkaStream implements AsyncIterable<MessageAndMetadata> {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
+
 }

@@ -399,6 +399,12 @@ export class ZookeeperConsumerConnector extends EventEmitter<ConnectorEvents> im
     this.counters.consumedMessages++;
   }
 
+  /** StreamSource: `count` messages of one partition handed out at once, `last` the last of them. */
+  onMessagesConsumed(last: MessageAndMetadata, count: number): void {
+    this.positions.set(tpKey(last.topic, last.partition), last.offset + 1);
+    this.counters.consumedMessages += count;
+  }
+
   // ------------------------------------------------------------------------------------------
   // internals
 

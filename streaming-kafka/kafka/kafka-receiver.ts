@@ -1,6 +1,6 @@
 import type { BlockGenerator } from '../receiver/block-generator.js';
 import { Receiver, type StorageLevel } from '../receiver/receiver.js';
-import { ZKGroupTopicDirs, ZookeeperConsumerConnector, writeOffset, type KafkaStream, type MessageAndMetadata } from '../consumer-group/index.js';
+import { ZKGroupTopicDirs, ZookeeperConsumerConnector, writeOffset, type KafkaStream } from '../consumer-group/index.js';
 import { connectCoordinationStore, type CoordinationStore } from '../zk/index.js';
 
 /** A received Kafka message as the Receiver stream stores it: Spark's `(key, message)` pair, both decoded as UTF-8 strings. */
@@ -40,6 +40,14 @@ export async function openConnector(kafkaParams: ReceiverKafkaParams): Promise<{
   }
 }
 
+/** The offsets of a chunk added to the block generator: one partition, `[fromOffset, lastOffset]`. */
+interface ChunkMetadata {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  lastOffset: number;
+}
+
 /** One partition's offsets seen since the last block: first and last offset received. */
 interface PartitionSpan {
   topic: string;
@@ -65,9 +73,9 @@ export interface KafkaBlockMetadata {
 
 /**
  * What Spark's two kafka-0-8 receivers share: a ZookeeperConsumerConnector with one message
- * handler per consumer thread (`topics`: topic → number of threads), each message added with its
- * `(topic, partition, offset)` to the receiver's own BlockGenerator (block interval, block queue,
- * rate limit and backpressure of the supervisor); per block, the offsets of its records
+ * handler per consumer thread (`topics`: topic → number of threads) adding each fetched chunk of
+ * messages with its offsets to the receiver's own BlockGenerator (block interval, block queue, rate
+ * limit and backpressure of the supervisor); per block, the offsets of its records
  * ({@link KafkaBlockMetadata}) are snapshotted when the block is cut (`onGenerateBlock`) and stored
  * with it. Subclasses decide when offsets are committed.
  */
@@ -103,11 +111,11 @@ abstract class KafkaReceiverBase extends Receiver<KafkaPair> {
     this.blockOffsets.clear();
     const gen = this.supervisor.createBlockGenerator<KafkaPair>({
       onAddData: (_data, metadata) => {
-        const m = metadata as MessageAndMetadata;
-        const key = `${m.topic}-${m.partition}`;
+        const c = metadata as ChunkMetadata;
+        const key = `${c.topic}-${c.partition}`;
         const s = this.spans.get(key);
-        if (s) s.lastOffset = m.offset;
-        else this.spans.set(key, { topic: m.topic, partition: m.partition, fromOffset: m.offset, lastOffset: m.offset });
+        if (s) s.lastOffset = c.lastOffset;
+        else this.spans.set(key, { topic: c.topic, partition: c.partition, fromOffset: c.fromOffset, lastOffset: c.lastOffset });
       },
       onGenerateBlock: (blockId) => {
         this.blockOffsets.set(String(blockId), [...this.spans.values()].map((s) => ({ topic: s.topic, partition: s.partition, fromOffset: s.fromOffset, untilOffset: s.lastOffset + 1 })));
@@ -129,13 +137,27 @@ abstract class KafkaReceiverBase extends Receiver<KafkaPair> {
     for (const list of streams.values()) for (const s of list) this.handlers.push(this.handle(s, gen));
   }
 
+  /**
+   * One consumer thread's message handler: each fetched chunk (one partition's messages in offset
+   * order) is decoded and added at once with its offsets (`addMultipleDataWithCallback`: rate limited
+   * per record, then buffered together, so a chunk lands in one block).
+   */
   private async handle(stream: KafkaStream, gen: BlockGenerator<KafkaPair>): Promise<void> {
     try {
-      for await (const m of stream) await gen.addDataWithCallback([decodeUtf8(m.key), decodeUtf8(m.message)], m);
+      for (;;) {
+        const ms = await stream.nextChunk();
+        if (ms === undefined) return;
+        const items = new Array<KafkaPair>(ms.length);
+        for (let i = 0; i < ms.length; i++) items[i] = [decodeUtf8(ms[i]!.key), decodeUtf8(ms[i]!.message)];
+        const first = ms[0]!;
+        const meta: ChunkMetadata = { topic: first.topic, partition: first.partition, fromOffset: first.offset, lastOffset: ms[ms.length - 1]!.offset };
+        await gen.addMultipleDataWithCallback(items, meta);
+      }
     } catch (err) {
       if (!this.isStopped()) this.reportError('Error handling message', err);
     }
   }
+
 
   /**
    * Stop: the connector first (no more messages; its ownership is released), then the block
