@@ -44,13 +44,13 @@
  * stop the replay: the records sent so far are flushed and summed up (exit status 0).
  * Exit status 0, or 1 when a record failed (`ERROR <n> records failed: <first error>` on stderr) or on
  * any other error (see scripts/lib/tool-common.ts).
+ *
+ * The replay itself is `replayDataset` (streaming-kafka/data/replay.ts), which benchmarks call in-process.
  */
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
 import { AdminClient } from '../client/admin/index.js';
-import { KafkaProducer, type RecordMetadata } from '../client/producer/index.js';
-import { FLIGHT_COUNT, readFlightBatches, type Flight } from '../streaming-kafka/data/flights.js';
-import { MAIL_LINE_COUNT, readMailMessages } from '../streaming-kafka/data/mail.js';
+import { replayDataset, replayRecordCount, type ReplayResult } from '../streaming-kafka/data/replay.js';
 import { bootstrapOption, checkTopicForProducer, collect, intOption, newProgram, parseKeyValues, readPropertiesFile, runTool, ToolError } from './lib/tool-common.js';
 
 const program = newProgram('kafka-replay', 'Replay a public dataset (the US flights of 2001, or the SpamAssassin mail corpus) into a topic.')
@@ -91,65 +91,6 @@ function positiveOption(value: string | undefined, flag: string): number | undef
   return n;
 }
 
-/**
- * A token bucket: `rate` tokens/s, at most `capacity`, one token to start with. take() is cheap
- * (no clock reading while tokens are left).
- */
-class TokenBucket {
-  private tokens = 1;
-  private last = performance.now();
-  constructor(
-    private readonly rate: number,
-    private readonly capacity: number,
-  ) {}
-
-  /** Take a token: 0 when taken, else the ms to wait before trying again. */
-  take(): number {
-    if (this.tokens >= 1) {
-      this.tokens--;
-      return 0;
-    }
-    const now = performance.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.rate) / 1000);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens--;
-      return 0;
-    }
-    return ((1 - this.tokens) * 1000) / this.rate;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One record to replay: its key, its event time (flights) and how to make its value. */
-interface Item {
-  key: string | null;
-  eventTime: number | undefined;
-  flight?: Flight;
-  line?: string;
-}
-
-/** The flight's JSON value (field order: date, delay, distance, origin, destination, producedAt). */
-function flightValue(f: Flight, producedAt: number): string {
-  return `{"date":${f.date},"delay":${f.delay},"distance":${f.distance},"origin":${JSON.stringify(f.origin)},"destination":${JSON.stringify(f.destination)},"producedAt":${producedAt}}`;
-}
-
-/** The dataset as batches of items, at most `limit` items. */
-async function* items(dataset: 'flights' | 'mail', limit: number | undefined): AsyncGenerator<Item[]> {
-  if (dataset === 'flights') {
-    for await (const batch of readFlightBatches({ limit, batchSize: 4096 })) yield batch.map((f) => ({ key: f.origin, eventTime: f.date, flight: f }));
-    return;
-  }
-  let left = limit ?? Infinity;
-  for (const m of readMailMessages()) {
-    if (left <= 0) return;
-    const lines = m.lines.length > left ? m.lines.slice(0, left) : m.lines;
-    left -= lines.length;
-    if (lines.length > 0) yield lines.map((line) => ({ key: m.key, eventTime: undefined, line }));
-  }
-}
-
 async function main(): Promise<number> {
   const limit = intOption(opts.limit, '--limit', 1);
   const rate = positiveOption(opts.rate, '--rate');
@@ -165,92 +106,36 @@ async function main(): Promise<number> {
     ...parseKeyValues(opts.producerProperty, '--producer-property'),
     'bootstrap.servers': opts.bootstrapServer,
   };
-  // Acks 0 or 1 cannot be idempotent (as kafka-console-producer).
-  if (props.acks !== '-1' && props.acks !== 'all' && props['enable.idempotence'] === undefined) props['enable.idempotence'] = 'false';
 
   if (opts.createTopic) await createTopic(props, opts.topic, partitions);
   await checkTopicForProducer(props, opts.topic);
 
-  const total = Math.min(limit ?? Infinity, opts.dataset === 'flights' ? FLIGHT_COUNT : MAIL_LINE_COUNT);
-  const producer = new KafkaProducer(props);
-  let acked = 0;
-  let failed = 0;
-  let firstError: unknown;
-  let bytes = 0;
-  let outOfOrder = 0;
-  const MAX_OUTSTANDING = 100_000;
-  let outstanding = 0;
-  let wake: (() => void) | undefined;
-  let stopped = false;
-  const onSignal = () => (stopped = true);
+  const total = replayRecordCount(opts.dataset, limit);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
-
   const showBar = process.stderr.isTTY === true || opts.progress === true;
   const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: '{bar} {percentage}% | {value}/{total} records | ETA: {eta}s', etaBuffer: 50, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic) : undefined;
-  const onAck = (_m: RecordMetadata) => {
-    acked++;
-    if (bar && (acked & 1023) === 0) bar.update(acked);
-    if (--outstanding < MAX_OUTSTANDING / 2 && wake) (wake(), (wake = undefined));
-  };
-  const onError = (e: unknown) => {
-    failed++;
-    firstError ??= e;
-    if (--outstanding < MAX_OUTSTANDING / 2 && wake) (wake(), (wake = undefined));
-  };
-
-  // As kafka-producer-perf-test: the topic's metadata first, out of the timed run.
-  await producer.partitionsFor(opts.topic);
-  bar?.start(total, 0);
-  const bucket = rate !== undefined ? new TokenBucket(rate, Math.max(1, rate * 0.05)) : undefined;
-  let start = -1; // performance.now() at the first send
-  let firstEventTime = 0;
-  let maxEventTime = -Infinity;
-  let sent = 0;
+  let r: ReplayResult;
   try {
-    outer: for await (const batch of items(opts.dataset, limit)) {
-      for (const item of batch) {
-        if (stopped) break outer;
-        if (start < 0) {
-          start = performance.now();
-          firstEventTime = item.eventTime ?? 0;
-        }
-        if (speedup !== undefined) {
-          const t = item.eventTime!;
-          if (t < maxEventTime) outOfOrder++;
-          else maxEventTime = t;
-          let ahead = start + (t - firstEventTime) / speedup - performance.now();
-          while (ahead >= 1 && !stopped) {
-            await sleep(Math.min(ahead, 1000));
-            ahead = start + (t - firstEventTime) / speedup - performance.now();
-          }
-        }
-        if (bucket) {
-          let wait: number;
-          while ((wait = bucket.take()) > 0) await sleep(wait);
-        }
-        const now = Date.now();
-        const value = item.flight ? flightValue(item.flight, now) : item.line!;
-        bytes += Buffer.byteLength(value) + (item.key === null ? 0 : Buffer.byteLength(item.key));
-        outstanding++;
-        sent++;
-        producer.send({ topic: opts.topic, key: item.key, value, timestamp: now }).then(onAck, onError);
-        if (outstanding >= MAX_OUTSTANDING) await new Promise<void>((r) => (wake = r));
-        else if ((sent & 4095) === 0) await new Promise((r) => setImmediate(r)); // let answers in while queueing
-      }
-    }
+    r = await replayDataset({
+      producerProps: props,
+      topic: opts.topic,
+      dataset: opts.dataset,
+      limit,
+      rate,
+      speedup,
+      signal: stop.signal,
+      onStart: () => bar?.start(total, 0),
+      onProgress: (acked) => bar?.update(acked),
+    });
   } finally {
-    await producer.flush().catch(() => {});
-    while (outstanding > 0) await sleep(1);
-    await producer.close();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
   }
-  const seconds = start < 0 ? 0 : (performance.now() - start) / 1000;
-  bar?.update(acked);
   bar?.stop();
-  if (failed > 0) process.stderr.write(`ERROR ${failed} records failed: ${(firstError as Error)?.message ?? String(firstError)}\n`);
-  const perSecond = seconds > 0 ? acked / seconds : 0;
-  process.stdout.write(`Replayed ${acked} records (${bytes} bytes) in ${seconds.toFixed(3)} s: ${perSecond.toFixed(1)} records/s${speedup !== undefined ? `, ${outOfOrder} out of event-time order` : ''}\n`);
-  return failed > 0 ? 1 : 0;
+  if (r.failed > 0) process.stderr.write(`ERROR ${r.failed} records failed: ${(r.firstError as Error)?.message ?? String(r.firstError)}\n`);
+  process.stdout.write(`Replayed ${r.acked} records (${r.bytes} bytes) in ${r.seconds.toFixed(3)} s: ${r.recordsPerSec.toFixed(1)} records/s${speedup !== undefined ? `, ${r.outOfOrder} out of event-time order` : ''}\n`);
+  return r.failed > 0 ? 1 : 0;
 }
 
 /** Create `topic`; an existing one is kept (warning when its partition count differs). */
