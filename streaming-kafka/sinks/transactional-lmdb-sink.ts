@@ -23,10 +23,24 @@ export interface SinkTransaction {
  */
 export class TransactionalLmdbSink {
   private readonly db: RootDatabase<string, string>;
+  private closed = false;
 
+  /**
+   * Open the sink at `path` (created when missing). Sinks on the same path in one process share one
+   * lmdb environment (reference-counted, closed with the last sink): LMDB forbids opening an
+   * environment twice in a process, and a second open while a write transaction is in flight
+   * blocks the process. Errors: fs and lmdb errors.
+   */
   constructor(readonly path: string) {
     fs.mkdirSync(nodePath.dirname(path), { recursive: true });
-    this.db = open<string, string>({ path, encoding: 'string' });
+    const key = nodePath.resolve(path);
+    let e = openEnvs.get(key);
+    if (e === undefined) {
+      e = { db: open<string, string>({ path, encoding: 'string' }), refs: 0 };
+      openEnvs.set(key, e);
+    }
+    e.refs++;
+    this.db = e.db;
   }
 
   /** Next offset to read per `topic-partition` (the stored ends). */
@@ -89,7 +103,18 @@ export class TransactionalLmdbSink {
     });
   }
 
+  /** Release the sink; the environment closes with the last sink of its path in this process. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const key = nodePath.resolve(this.path);
+    const e = openEnvs.get(key);
+    if (e === undefined || e.db !== this.db) return;
+    if (--e.refs > 0) return;
+    openEnvs.delete(key);
     await this.db.close();
   }
 }
+
+/** The lmdb environments of the open sinks, by resolved path (one per path and process, as LMDB requires). */
+const openEnvs = new Map<string, { db: RootDatabase<string, string>; refs: number }>();

@@ -46,6 +46,31 @@ describe('TransactionalLmdbSink', () => {
     await sink.close();
   });
 
+  it('sinks on one path in one process share the lmdb environment: opening one while another commits does not block, and closing one leaves the other usable', async () => {
+    const p = path.join(tempDir('sink-shared-'), 'sink.lmdb');
+    const a = new TransactionalLmdbSink(p);
+    const opened: TransactionalLmdbSink[] = [];
+    const t = setInterval(() => {
+      const b = new TransactionalLmdbSink(p);
+      b.results();
+      opened.push(b);
+    }, 5);
+    try {
+      for (let i = 0; i < 100; i++) await a.commitBatch(i, [new OffsetRange('t', 0, i, i + 1)], (tx) => tx.put('x', i));
+    } finally {
+      clearInterval(t);
+    }
+    expect(opened.length).toBeGreaterThan(0);
+    for (const b of opened) await b.close();
+    expect(a.getResult('x')).toBe(99);
+    expect(a.storedOffsets().get('t-0')).toBe(100);
+    await a.close();
+    await a.close(); // idempotent
+    const c = new TransactionalLmdbSink(p);
+    expect(c.getResult('x')).toBe(99);
+    await c.close();
+  });
+
   it('word count over Kafka: a restarted stream continues from the stored offsets; totals are exact', async () => {
     const topic = 'sink-words';
     await createTopics(kafka, [{ topic, numPartitions: 2 }]);
