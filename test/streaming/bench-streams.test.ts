@@ -14,33 +14,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { serverStartScript } from '../broker/helpers.js';
 import { bundleChildScript } from '../helpers/child-script.js';
 import { tempDir } from './helpers.js';
+import { checkXml } from '../helpers/xml.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APPROACHES = ['direct-transactional', 'direct-idempotent', 'receiver-wal', 'receiver-no-wal'];
-
-/** Tags balanced (a stack of open elements), attributes quoted, no raw & or < in text; returns the element names in order. */
-function checkXml(svg: string): string[] {
-  const stack: string[] = [];
-  const names: string[] = [];
-  const re = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
-  let m: RegExpExecArray | null;
-  let pos = 0;
-  while ((m = re.exec(svg)) !== null) {
-    pos = re.lastIndex;
-    if (m[5] !== undefined) {
-      expect(m[5]).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
-      continue;
-    }
-    const [, close, name, attrs, selfClose] = m;
-    expect(attrs ?? '').not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
-    if (close) expect(stack.pop()).toBe(name);
-    else if (!selfClose) stack.push(name!);
-    names.push(name!);
-  }
-  expect(pos).toBe(svg.length); // everything matched the grammar
-  expect(stack).toEqual([]);
-  return names;
-}
 
 describe('bench:streams --short', () => {
   it('measures the four approaches on 20,000 flights and ends with the JSON line; the chart is a well-formed SVG', async () => {

@@ -27,6 +27,7 @@ import {
 import { escapeXml, niceTicks, renderTimeSeriesSvg } from '../../streaming-kafka/bench/svg-chart.js';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
 import { TestInputStream, advanceBatches, manualContext, memoryLogger, tempDir } from './helpers.js';
+import { checkXml } from '../helpers/xml.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const N = 20_000;
@@ -333,30 +334,6 @@ describe('renderTimeSeriesSvg', () => {
       { title: 'Input rate', yLabel: 'input rate', unit: 'records/s', series: series((i, k) => (i === 50 && k === 1 ? NaN : 240_000 + 35_000 * k + 20_000 * Math.cos(i / 8))) },
     ],
   };
-
-  /** Tags balanced (a stack of open elements), attributes quoted, no raw & or < in text. */
-  function checkXml(svg: string): string[] {
-    const stack: string[] = [];
-    const names: string[] = [];
-    const re = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
-    let m: RegExpExecArray | null;
-    let pos = 0;
-    while ((m = re.exec(svg)) !== null) {
-      pos = re.lastIndex;
-      if (m[5] !== undefined) {
-        expect(m[5]).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
-        continue;
-      }
-      const [, close, name, attrs, selfClose] = m;
-      expect(attrs ?? '').not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
-      if (close) expect(stack.pop()).toBe(name);
-      else if (!selfClose) stack.push(name!);
-      names.push(name!);
-    }
-    expect(pos).toBe(svg.length); // everything matched the grammar
-    expect(stack).toEqual([]);
-    return names;
-  }
 
   it('writes a well-formed SVG with titles, legend, axes; numbers finite; text escaped', () => {
     const svg = renderTimeSeriesSvg(chart);
