@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { AdminClient, KafkaConsumer } from '../../client/index.js';
 import { startBroker, type BrokerProcess } from '../../scripts/bench-broker/proc.js';
+import type { StreamingContext } from '../context/streaming-context.js';
+import type { BatchInfo } from '../scheduler/batch-info.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Partitions of the benchmark topics. */
@@ -67,4 +69,25 @@ export async function loadBenchTopic(bootstrap: string, topic: string, lines: st
 export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))]!;
+}
+
+/**
+ * Follow a benchmark run's batches: every completed batch is kept in `infos` and logged as
+ * "<label> batch <t>: <n> records, processing <ms> ms, scheduling delay <ms> ms"; `finished`
+ * resolves once the batches hold `records` records in all; `counted()` is the number so far.
+ */
+export function watchBatches(ssc: StreamingContext, label: string, records: number): { infos: BatchInfo[]; finished: Promise<void>; counted(): number } {
+  const infos: BatchInfo[] = [];
+  let counted = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  ssc.addStreamingListener({
+    onBatchCompleted: ({ batchInfo }) => {
+      infos.push(batchInfo);
+      counted += batchInfo.numRecords;
+      console.log(`${label} batch ${batchInfo.batchTime}: ${batchInfo.numRecords} records, processing ${batchInfo.processingDelay} ms, scheduling delay ${batchInfo.schedulingDelay} ms`);
+      if (counted >= records) done();
+    },
+  });
+  return { infos, finished, counted: () => counted };
 }

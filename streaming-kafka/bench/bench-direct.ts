@@ -27,8 +27,7 @@ import { parseArgs } from 'node:util';
 import { killAll } from '../../scripts/bench-broker/proc.js';
 import { StreamingContext } from '../context/streaming-context.js';
 import { ConsumerStrategies, KafkaUtils } from '../kafka/index.js';
-import type { BatchInfo } from '../scheduler/batch-info.js';
-import { BENCH_PARTITIONS, benchBroker, benchLines, loadBenchTopic, quantile } from './bench-common.js';
+import { BENCH_PARTITIONS, benchBroker, benchLines, loadBenchTopic, quantile, watchBatches } from './bench-common.js';
 
 const { values } = parseArgs({
   options: {
@@ -91,7 +90,6 @@ async function runOnce(bootstrap: string, run: number, expectedWords: number): P
       { 'bootstrap.servers': bootstrap, 'group.id': `bench-direct-${Date.now()}-${run}`, 'auto.offset.reset': 'earliest' },
     ),
   });
-  let counted = 0;
   let words = 0;
   stream
     .flatMap((r) => (r.value === null ? [] : r.value.toString('latin1').split(' ')))
@@ -100,20 +98,11 @@ async function runOnce(bootstrap: string, run: number, expectedWords: number): P
     .foreachRDD((d) => {
       for (const [, n] of d.collect()) words += n;
     });
-  const infos: BatchInfo[] = [];
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  ssc.addStreamingListener({
-    onBatchCompleted: ({ batchInfo }) => {
-      infos.push(batchInfo);
-      counted += batchInfo.numRecords;
-      console.log(`run ${run} batch ${batchInfo.batchTime}: ${batchInfo.numRecords} records, processing ${batchInfo.processingDelay} ms, scheduling delay ${batchInfo.schedulingDelay} ms`);
-      if (counted >= N) done();
-    },
-  });
+  const { infos, finished, counted: countedNow } = watchBatches(ssc, `run ${run}`, N);
   const w0 = performance.now();
   await ssc.start();
   await finished;
+  const counted = countedNow();
   const wall = (performance.now() - w0) / 1000;
   await ssc.stop();
   const busy = infos.filter((i) => i.numRecords > 0);

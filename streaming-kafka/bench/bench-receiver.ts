@@ -26,8 +26,7 @@ import { parseArgs } from 'node:util';
 import { killAll } from '../../scripts/bench-broker/proc.js';
 import { StreamingContext } from '../context/streaming-context.js';
 import { KafkaUtils } from '../kafka/index.js';
-import type { BatchInfo } from '../scheduler/batch-info.js';
-import { BENCH_PARTITIONS, benchBroker, benchLines, loadBenchTopic, quantile } from './bench-common.js';
+import { BENCH_PARTITIONS, benchBroker, benchLines, loadBenchTopic, quantile, watchBatches } from './bench-common.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,21 +95,11 @@ async function runOnce(bootstrap: string, base: string, wal: boolean, expectedWo
     .foreachRDD((d) => {
       for (const [, n] of d.collect()) words += n;
     });
-  const infos: BatchInfo[] = [];
-  let counted = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  ssc.addStreamingListener({
-    onBatchCompleted: ({ batchInfo }) => {
-      infos.push(batchInfo);
-      counted += batchInfo.numRecords;
-      console.log(`${mode} batch ${batchInfo.batchTime}: ${batchInfo.numRecords} records, processing ${batchInfo.processingDelay} ms, scheduling delay ${batchInfo.schedulingDelay} ms`);
-      if (counted >= N) done();
-    },
-  });
+  const { infos, finished, counted: countedNow } = watchBatches(ssc, mode, N);
   const w0 = performance.now();
   await ssc.start();
   await finished;
+  const counted = countedNow();
   const wall = (performance.now() - w0) / 1000;
   const walBytes = wal ? dirBytes(path.join(checkpointDir, 'receivedData')) + dirBytes(path.join(checkpointDir, 'receivedBlockMetadata')) : 0;
   await ssc.stop();
