@@ -18,8 +18,9 @@ import type { Kafka } from 'kafkajs';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
 import { bundleChildScript } from '../helpers/child-script.js';
 import { prng } from '../helpers/prng.js';
-import { createTopics, kafkajs } from '../client/consumer-helpers.js';
+import { kafkajs } from '../client/consumer-helpers.js';
 import { tempDir } from './helpers.js';
+import { produceWordLines } from './word-input.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PARTITIONS = 3;
@@ -59,26 +60,8 @@ function coverage(files: BatchFile[]): Uint16Array[] {
   return cov;
 }
 
-async function produceInput(topic: string, seed: number): Promise<Map<string, number>> {
-  await createTopics(kafka, [{ topic, numPartitions: PARTITIONS }]);
-  const rnd = prng(seed);
-  const expected = new Map<string, number>();
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let p = 0; p < PARTITIONS; p++) {
-    for (let start = 0; start < PER_PARTITION; start += 10_000) {
-      const messages = [];
-      for (let i = start; i < Math.min(PER_PARTITION, start + 10_000); i++) {
-        const n = 1 + Math.floor(rnd() * 4);
-        const words = Array.from({ length: n }, () => VOCAB[Math.floor(rnd() * VOCAB.length)]!);
-        for (const w of words) expected.set(w, (expected.get(w) ?? 0) + 1);
-        messages.push({ partition: p, value: words.join(' ') });
-      }
-      await producer.send({ topic, messages });
-    }
-  }
-  await producer.disconnect();
-  return expected;
+function produceInput(topic: string, seed: number): Promise<Map<string, number>> {
+  return produceWordLines(kafka, topic, { partitions: PARTITIONS, perPartition: PER_PARTITION, rnd: prng(seed), vocab: VOCAB });
 }
 
 const exited = (c: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => c.on('exit', (code, signal) => resolve({ code, signal })));

@@ -16,8 +16,9 @@ import { TransactionalLmdbSink } from '../../streaming-kafka/index.js';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
 import { bundleChildScript } from '../helpers/child-script.js';
 import { prng } from '../helpers/prng.js';
-import { createTopics, kafkajs } from '../client/consumer-helpers.js';
+import { kafkajs } from '../client/consumer-helpers.js';
 import { tempDir } from './helpers.js';
+import { produceWordLines } from './word-input.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PARTITIONS = 3;
@@ -64,24 +65,8 @@ function run(args: string[]): { child: ChildProcess; commits: () => number; ends
 describe('transactional-word-count (TransactionalLmdbSink) under kill -9', () => {
   it('10 SIGKILLs at random moments, restarts from the stored offsets: every record counted exactly once', async () => {
     const topic = 'txn-crash';
-    await createTopics(kafka, [{ topic, numPartitions: PARTITIONS }]);
     const rnd = prng(66);
-    const expected = new Map<string, number>();
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let p = 0; p < PARTITIONS; p++) {
-      for (let start = 0; start < PER_PARTITION; start += 10_000) {
-        const messages = [];
-        for (let i = start; i < Math.min(PER_PARTITION, start + 10_000); i++) {
-          const n = 1 + Math.floor(rnd() * 4);
-          const words = Array.from({ length: n }, () => VOCAB[Math.floor(rnd() * VOCAB.length)]!);
-          for (const w of words) expected.set(w, (expected.get(w) ?? 0) + 1);
-          messages.push({ partition: p, value: words.join(' ') });
-        }
-        await producer.send({ topic, messages });
-      }
-    }
-    await producer.disconnect();
+    const expected = await produceWordLines(kafka, topic, { partitions: PARTITIONS, perPartition: PER_PARTITION, rnd, vocab: VOCAB });
 
     const script = bundleChildScript(path.join(HERE, '../../streaming-kafka/examples/transactional-word-count.ts'));
     const sinkPath = path.join(tempDir('txn-crash-'), 'results.lmdb');

@@ -14,8 +14,9 @@ import type { Kafka } from 'kafkajs';
 import { startBroker, type TestBroker } from '../broker/helpers.js';
 import { bundleChildScript } from '../helpers/child-script.js';
 import { prng } from '../helpers/prng.js';
-import { createTopics, kafkajs } from '../client/consumer-helpers.js';
+import { kafkajs } from '../client/consumer-helpers.js';
 import { tempDir } from './helpers.js';
+import { produceWordLines } from './word-input.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PARTITIONS = 3;
@@ -49,24 +50,8 @@ function readFiles(dir: string): BatchFile[] {
 describe('direct-kafka-word-count under kill -9', () => {
   it('10 SIGKILLs at random moments: every record counted exactly once', async () => {
     const topic = 'wc-crash';
-    await createTopics(kafka, [{ topic, numPartitions: PARTITIONS }]);
     const rnd = prng(6);
-    const expected = new Map<string, number>();
-    const producer = kafka.producer();
-    await producer.connect();
-    for (let p = 0; p < PARTITIONS; p++) {
-      for (let start = 0; start < PER_PARTITION; start += 10_000) {
-        const messages = [];
-        for (let i = start; i < Math.min(PER_PARTITION, start + 10_000); i++) {
-          const n = 1 + Math.floor(rnd() * 4);
-          const words = Array.from({ length: n }, () => VOCAB[Math.floor(rnd() * VOCAB.length)]!);
-          for (const w of words) expected.set(w, (expected.get(w) ?? 0) + 1);
-          messages.push({ partition: p, value: words.join(' ') });
-        }
-        await producer.send({ topic, messages });
-      }
-    }
-    await producer.disconnect();
+    const expected = await produceWordLines(kafka, topic, { partitions: PARTITIONS, perPartition: PER_PARTITION, rnd, vocab: VOCAB });
 
     const script = bundleChildScript(path.join(HERE, '../../streaming-kafka/examples/direct-kafka-word-count.ts'));
     const work = tempDir('wc-crash-');
