@@ -1,7 +1,8 @@
 import type { BlockGenerator } from '../receiver/block-generator.js';
 import { Receiver, type StorageLevel } from '../receiver/receiver.js';
 import { ZKGroupTopicDirs, ZookeeperConsumerConnector, writeOffset, type KafkaStream } from '../consumer-group/index.js';
-import { connectCoordinationStore, type CoordinationStore } from '../zk/index.js';
+import type { StreamingLogger } from '../util/logger.js';
+import { connectCoordinationStore, type CoordinationStore, type CoordinationStoreFactory } from '../zk/index.js';
 
 /** A received Kafka message as the Receiver stream stores it: Spark's `(key, message)` pair, both decoded as UTF-8 strings. */
 export type KafkaPair = [key: string | null, value: string | null];
@@ -23,17 +24,20 @@ export function decodeUtf8(b: Buffer | null): string | null {
 /**
  * The connector and its session for one receiver: opens the coordination store named by
  * `zookeeper.connect` (a ZooKeeper connect string or an embedded store's directory, see
- * zk/connect.ts) with `zookeeper.session.timeout.ms` (default 6000), then the group's connector.
- * Errors: the store's connection errors (KTS_ERR_ZK_*), ConsumerConfig errors.
+ * zk/connect.ts) with `zookeeper.session.timeout.ms` (default 6000) and
+ * `zookeeper.connection.timeout.ms` (6000), then the group's connector, which opens a new session
+ * the same way when this one expires (Kafka 0.8's handleNewSession: register again, rebalance).
+ * The caller closes `store` after `connector.shutdown()`.
+ * Errors: the store's connection errors (KTS_ERR_ZK_*), ConsumerConfig errors (KTS_ERR_ZK_CONSUMER_CONFIG).
  */
-export async function openConnector(kafkaParams: ReceiverKafkaParams): Promise<{ store: CoordinationStore; connector: ZookeeperConsumerConnector }> {
+export async function openConnector(kafkaParams: ReceiverKafkaParams, logger?: StreamingLogger): Promise<{ store: CoordinationStore; connector: ZookeeperConsumerConnector }> {
   const zk = kafkaParams['zookeeper.connect'];
   if (typeof zk !== 'string' || zk.length === 0) throw new Error('Missing required Kafka parameter zookeeper.connect');
-  const sessionTimeoutMs = Number(kafkaParams['zookeeper.session.timeout.ms'] ?? 6000);
   const connectionTimeoutMs = Number(kafkaParams['zookeeper.connection.timeout.ms'] ?? 6000);
-  const store = await connectCoordinationStore(zk, { sessionTimeoutMs, connectionTimeoutMs });
+  const factory: CoordinationStoreFactory = (opts) => connectCoordinationStore(zk, { ...opts, connectionTimeoutMs });
+  const store = await factory({ sessionTimeoutMs: Number(kafkaParams['zookeeper.session.timeout.ms'] ?? 6000) });
   try {
-    return { store, connector: new ZookeeperConsumerConnector(store, kafkaParams) };
+    return { store, connector: new ZookeeperConsumerConnector(store, kafkaParams, { reconnect: factory, ...(logger ? { logger } : {}) }) };
   } catch (err) {
     await store.close();
     throw err;
@@ -130,9 +134,11 @@ abstract class KafkaReceiverBase extends Receiver<KafkaPair> {
     });
     this.generator = gen;
     gen.start();
-    const { store, connector } = await openConnector(params);
+    const { store, connector } = await openConnector(params, this.supervisor.logger);
     this.zkStore = store;
     this.connector = connector;
+    // a failed group (e.g. rebalance retries exhausted): Spark's receivers restart on such errors
+    connector.on('error', (err) => this.restart('Error in the consumer group', err));
     const streams = await connector.createMessageStreams(this.topics);
     for (const list of streams.values()) for (const s of list) this.handlers.push(this.handle(s, gen));
   }
@@ -177,9 +183,9 @@ abstract class KafkaReceiverBase extends Receiver<KafkaPair> {
     if (s) await s.close();
   }
 
-  /** The coordination store session (for offset commits). */
+  /** The group's current coordination-store session (for offset commits; a new one after an expiry). */
   protected get coordinationStore(): CoordinationStore | undefined {
-    return this.zkStore;
+    return this.connector?.store ?? this.zkStore;
   }
 }
 
