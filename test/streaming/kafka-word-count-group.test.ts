@@ -6,6 +6,8 @@
  * application (driver and receiver), so the blocks the killed one had stored in its write-ahead log
  * but not yet processed wait for it: started again with its checkpoint it processes them and rejoins,
  * and then the records are all counted (the blocks in the three outputs cover every offset).
+ * A member stopped (SIGSTOP) past its session timeout is expired by the group; continued, its
+ * receiver opens a new session, registers again and reads on without losing a record.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -130,4 +132,56 @@ describe('kafka-word-count: a group of three receiver processes', () => {
       await store.close();
     }
   }, 150_000);
+
+  it('a member stopped (SIGSTOP) past its session timeout: the group expires it; on SIGCONT its receiver opens a new session, rejoins and reads on; nothing lost', async () => {
+    const topic = 'rwc-expiry';
+    const group = 'rwc-expiry';
+    await produceWordLines(kafka, topic, { partitions: 2, perPartition: 5_000, rnd: prng(22), vocab: ['a', 'b'] });
+    const work = tempDir('rwc-expiry-');
+    const zk = path.join(work, 'zk');
+    const script = bundleChildScript(path.join(HERE, '../../streaming-kafka/examples/kafka-word-count.ts'));
+    const child = spawn(
+      process.execPath,
+      [script, '--bootstrap-server', broker.bootstrap, '--zookeeper', zk, '--group', group, '--topics', topic, '--num-threads', '1', '--batch-interval-ms', '200',
+        '--checkpoint', path.join(work, 'cp'), '--output-dir', path.join(work, 'out'), '--wal', '--max-rate', '2000', '--session-timeout-ms', String(SESSION_TIMEOUT_MS)],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // this session's reaper is what expires the stopped member (any process of the store expires stale sessions)
+    const store = await EmbeddedCoordinationStore.connect(zk, { sessionTimeoutMs: 10_000 });
+    const idsOf = async (): Promise<string[]> => ((await store.exists(`/consumers/${group}/ids`)) ? store.getChildren(`/consumers/${group}/ids`) : []);
+    const until = async (cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> => {
+      const t0 = Date.now();
+      while (!(await cond())) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+    const covered = (): number => {
+      const cov = [new Uint8Array(5_000), new Uint8Array(5_000)];
+      for (const b of blocksIn(path.join(work, 'out'))) for (let o = b.fromOffset; o < b.untilOffset; o++) cov[b.partition]![o] = 1;
+      return cov.reduce((n, c) => n + c.reduce((m, x) => m + x, 0), 0);
+    };
+    try {
+      await until(async () => (await idsOf()).length === 1 && covered() > 0, 'the member to register and read');
+      const [firstId] = await idsOf();
+      child.kill('SIGSTOP');
+      await until(async () => (await idsOf()).length === 0, 'the stopped member to be expired', SESSION_TIMEOUT_MS + 10_000);
+      const coveredWhileStopped = covered();
+      expect(coveredWhileStopped).toBeLessThan(10_000); // still reading when stopped (rate limited)
+      child.kill('SIGCONT');
+      await until(async () => (await idsOf()).length === 1, 'the member to register again with a new session');
+      await until(async () => covered() === 10_000, 'every record to be counted', 60_000);
+      expect((await idsOf())[0]).toBe(firstId); // the same consumer id, registered again (Kafka 0.8's handleNewSession)
+      expect(stderr).not.toMatch(/ERROR|Error handling message/);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
+        child.kill('SIGTERM');
+        await new Promise((r) => child.on('exit', r));
+      }
+      await store.close();
+    }
+  }, 120_000);
 });
