@@ -11,12 +11,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_SKIP_REASON, colouredPixels, haveChromium, launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTraffic, startHttpBroker, waitFor, type HttpTestBroker, type Traffic } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`dashboard browser tests skipped: ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
 
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -36,28 +35,6 @@ let lagging = true;
 let extraLag = 0;
 let load: Promise<void> | undefined;
 
-/** Pixels of colour `hex` (±24 per channel) in the canvases under `selector`. */
-async function colouredPixels(selector: string, hex: string): Promise<number> {
-  return page.evaluate(
-    ({ selector, hex }) => {
-      const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-      let n = 0;
-      // (runs in the page: the DOM's types are not in this project's lib)
-      const doc = (globalThis as any).document;
-      for (const canvas of doc.querySelectorAll(`${selector} canvas`)) {
-        const ctx = canvas.getContext('2d');
-        if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
-        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < d.length; i += 4) {
-          if (d[i + 3]! > 128 && Math.abs(d[i]! - want[0]!) < 24 && Math.abs(d[i + 1]! - want[1]!) < 24 && Math.abs(d[i + 2]! - want[2]!) < 24) n++;
-        }
-      }
-      return n;
-    },
-    { selector, hex },
-  );
-}
-
 async function screenshot(name: string, forDocs = true): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -73,12 +50,12 @@ async function open(hash: string): Promise<void> {
   await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
 }
 
-describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; .ci/run installs chromium)`}`, () => {
+describe.skipIf(!haveChromium)(`dashboard in headless Chromium${CHROMIUM_SKIP_REASON}`, () => {
   beforeAll(async () => {
     broker = await startHttpBroker();
     [traffic, browser] = await Promise.all([
       makeTraffic(broker, { topic: TOPIC, partitions: 3, groupId: GROUP, clientId: 'order-service-client', consumed: 300, lag: LAG }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] }),
+      launchChromium(),
     ]);
     // A steady trickle of produced and fetched bytes, so that the throughput charts have a line.
     const producer = traffic.producer;
@@ -126,7 +103,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     const groups = await page.locator('tr[data-group]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
     expect(groups.indexOf(GROUP)).toBeLessThan(groups.indexOf('dashboard-reader'));
     // The clicks sparkline has drawn both its lines (in wide, out thin over it).
-    await waitFor('the clicks sparkline', async () => (await colouredPixels('tr[data-topic="clicks"]', '#1f6feb')) > 10 && (await colouredPixels('tr[data-topic="clicks"]', '#e8590c')) > 10, 8000);
+    await waitFor('the clicks sparkline', async () => (await colouredPixels(page, 'tr[data-topic="clicks"]', '#1f6feb')) > 10 && (await colouredPixels(page, 'tr[data-topic="clicks"]', '#e8590c')) > 10, 8000);
     await screenshot('dashboard-overview');
   });
 
@@ -134,7 +111,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     await open('#/topic/clicks');
     expect(await page.locator('#partitions tr[data-partition]').count()).toBe(2);
     // Bytes in and out per second: both lines drawn (in wide, out dashed over it).
-    await waitFor('the throughput chart', async () => (await colouredPixels('#throughput-chart', '#1f6feb')) > 100 && (await colouredPixels('#throughput-chart', '#e8590c')) > 100, 8000);
+    await waitFor('the throughput chart', async () => (await colouredPixels(page, '#throughput-chart', '#1f6feb')) > 100 && (await colouredPixels(page, '#throughput-chart', '#e8590c')) > 100, 8000);
     await screenshot('dashboard-topic');
   });
 
@@ -146,7 +123,7 @@ describe.skipIf(!haveChromium)(`dashboard in headless Chromium${haveChromium ? '
     expect(await page.locator('#members').textContent()).toContain('order-service-client');
     expect(await page.locator('#members').textContent()).toMatch(/orders \[0, 1, 2\]/);
     // The dashed total line (#343a40) is drawn at the lag.
-    await waitFor('the lag chart', async () => (await colouredPixels('#lag-chart', '#343a40')) > 50, 8000);
+    await waitFor('the lag chart', async () => (await colouredPixels(page, '#lag-chart', '#343a40')) > 50, 8000);
     await screenshot('dashboard-group');
   });
 

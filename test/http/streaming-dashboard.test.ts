@@ -13,7 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_SKIP_REASON, colouredPixels, haveChromium, launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamingContext } from '../../streaming-kafka/index.js';
 import { ConsumerStrategies, KafkaUtils, LocationStrategies } from '../../streaming-kafka/kafka/index.js';
@@ -21,8 +22,6 @@ import { createTopics, kafkajs } from '../client/consumer-helpers.js';
 import { memoryLogger } from '../streaming/helpers.js';
 import { startHttpBroker, waitFor, type HttpTestBroker } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`streaming dashboard browser test skipped: ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
 
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -44,28 +43,7 @@ let stopLoad = false;
 let load: Promise<void> | undefined;
 const counts = new Map<string, number>();
 
-/** Pixels of colour `hex` (±24 per channel) in the canvases under `selector`. */
-async function colouredPixels(selector: string, hex: string): Promise<number> {
-  return page.evaluate(
-    ({ selector, hex }) => {
-      const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-      let n = 0;
-      const doc = (globalThis as any).document;
-      for (const canvas of doc.querySelectorAll(`${selector} canvas`)) {
-        const ctx = canvas.getContext('2d');
-        if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
-        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < d.length; i += 4) {
-          if (d[i + 3]! > 128 && Math.abs(d[i]! - want[0]!) < 24 && Math.abs(d[i + 1]! - want[1]!) < 24 && Math.abs(d[i + 2]! - want[2]!) < 24) n++;
-        }
-      }
-      return n;
-    },
-    { selector, hex },
-  );
-}
-
-describe.skipIf(!haveChromium)(`the Streaming page of a running word count, in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; .ci/run installs chromium)`}`, () => {
+describe.skipIf(!haveChromium)(`the Streaming page of a running word count, in headless Chromium${CHROMIUM_SKIP_REASON}`, () => {
   beforeAll(async () => {
     broker = await startHttpBroker();
     kafka = kafkajs(broker.bootstrap);
@@ -105,7 +83,7 @@ describe.skipIf(!haveChromium)(`the Streaming page of a running word count, in h
         await new Promise((r) => setTimeout(r, 150));
       }
     })();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: DOCS ? 1000 : 900 } });
     // Some batches for the charts (more for the README's screenshot).
     await new Promise((r) => setTimeout(r, DOCS ? 45_000 : 4000));
@@ -154,8 +132,8 @@ describe.skipIf(!haveChromium)(`the Streaming page of a running word count, in h
       'the streaming charts',
       async () => {
         for (const [key, color] of Object.entries(COLORS)) {
-          if ((await colouredPixels(`#timeline-${key}`, color)) < 20) return false;
-          if ((await colouredPixels(`#histogram-${key}`, color)) < 20) return false;
+          if ((await colouredPixels(page, `#timeline-${key}`, color)) < 20) return false;
+          if ((await colouredPixels(page, `#histogram-${key}`, color)) < 20) return false;
         }
         return true;
       },

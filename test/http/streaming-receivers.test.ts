@@ -21,7 +21,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_SKIP_REASON, haveChromium, launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Receiver, StreamingContext } from '../../streaming-kafka/index.js';
 import { KafkaUtils } from '../../streaming-kafka/kafka/index.js';
@@ -30,8 +31,6 @@ import { createTopics, kafkajs } from '../client/consumer-helpers.js';
 import { memoryLogger, tempDir } from '../streaming/helpers.js';
 import { startHttpBroker, waitFor, type HttpTestBroker } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`streaming receivers browser test skipped: ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
 
 const ARTIFACTS = path.resolve('test-artifacts');
@@ -140,7 +139,7 @@ async function getJson<T>(url: string): Promise<T> {
   return (await r.json()) as T;
 }
 
-describe.skipIf(!haveChromium)(`the receivers table of the Streaming page, in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} not found; .ci/run installs chromium)`}`, () => {
+describe.skipIf(!haveChromium)(`the receivers table of the Streaming page, in headless Chromium${CHROMIUM_SKIP_REASON}`, () => {
   beforeAll(async () => {
     broker = await startHttpBroker();
     kafka = kafkajs(broker.bootstrap);
@@ -204,7 +203,7 @@ describe.skipIf(!haveChromium)(`the receivers table of the Streaming page, in he
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 60_000);
 
